@@ -1,0 +1,98 @@
+# The course in two commands:  make lab  (work the notebooks)  /  make test
+# Both install everything first, from nothing: a virtual environment in .venv/
+# with the course and its packages, and Graphviz's `dot` program.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+# nbgrader runs `alembic` from PATH, so the venv's bin must be on it.
+export PATH := $(BIN):$(PATH)
+
+# The assignment a TA command acts on, e.g.  make autograde A=01_gradients
+A ?= 01_gradients
+
+ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
+
+.PHONY: install dot lab test outputs student-versions release collect autograde feedback grades clean help
+
+help:
+	@echo "make lab    - install everything, then start JupyterLab on the course"
+	@echo "make test   - install everything, then run all tests"
+	@echo "make outputs          - re-execute solutions/ in place (course authors)"
+	@echo "make student-versions - regenerate notebooks/ from solutions/ (course authors)"
+	@echo "TA steps: make release|collect|autograde|feedback|grades A=01_gradients"
+
+install: $(STAMP)
+	@$(MAKE) --no-print-directory -s dot
+
+# Re-runs only when the package list changes: a second `make install` does nothing.
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || \
+	  $(call apt_install,python3-venv,install the venv module of your Python (Debian/Ubuntu: apt-get install python3-venv))
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@# Build matplotlib's font cache now: the first import would print to stderr
+	@# inside a notebook (a failed nbval run, a test cell scored 0).
+	$(VENV)/bin/python -c 'import matplotlib.pyplot'
+	@touch $@
+
+# Graphviz's `dot` renders the computational graphs.
+dot:
+	@command -v dot >/dev/null 2>&1 || \
+	  $(call apt_install,graphviz,get Graphviz: conda install -c conda-forge graphviz / sudo apt-get install graphviz / brew install graphviz)
+
+# $(call apt_install,PACKAGE,HOW-TO-GET-IT): apt-get install when root, else explain and stop.
+define apt_install
+	{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing $(1) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	  else \
+	    echo "Missing $(1). Please $(2), then run make again." >&2; exit 1; \
+	  fi; }
+endef
+
+# Students work in my_work/, a copy of notebooks/ that git ignores: updates to
+# the course never overwrite their answers, and a notebook added later is copied in.
+lab: install
+	@for nb in notebooks/*/*.ipynb; do \
+	  dest="my_work/$${nb#notebooks/}"; \
+	  [ -e "$$dest" ] || { mkdir -p "$$(dirname "$$dest")" && cp "$$nb" "$$dest"; }; \
+	done
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 \
+	  --LabApp.default_url=/lab/tree/my_work $(if $(filter 0,$(shell id -u)),--allow-root)
+
+test: install
+	$(BIN)/python -m pytest
+
+# For course authors: re-run the solution notebooks so their stored outputs are
+# current (nbval compares them), then regenerate notebooks/ from solutions/.
+# Never edit notebooks/ by hand.
+outputs: install
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
+	  --ExecutePreprocessor.record_timing=False solutions/*/*.ipynb
+
+student-versions: install
+	@for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force --log-level=WARN || exit 1; done
+
+# --- TA steps (see README): nbgrader with this folder's nbgrader_config.py ---
+release: install
+	$(BIN)/nbgrader generate_assignment $(A) --force
+	$(BIN)/nbgrader release_assignment $(A)
+
+collect: install
+	$(BIN)/nbgrader collect $(A)
+
+autograde: install
+	$(BIN)/nbgrader autograde $(A)
+
+feedback: install
+	$(BIN)/nbgrader generate_feedback $(A)
+	$(BIN)/nbgrader release_feedback $(A)
+
+grades: install
+	$(BIN)/nbgrader export
+
+clean:
+	rm -rf $(VENV) autograded feedback submitted gradebook.db .hypothesis

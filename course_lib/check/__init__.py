@@ -1,0 +1,33 @@
+"""Gradient checking, and checks for notebook test cells.
+
+    numerical_gradient, numerical_jacobian   central differences in float64
+    rel_error, grad_check                    compare analytic with numerical
+    check_array, check_function              friendly checks for test cells
+    blocked                                  switch off course_lib functions while grading
+    course_lib.check.mistakes                known wrong answers, named for the student
+"""
+
+from course_lib._blocking import BlockedFunctionError, blocked
+from course_lib.check import mistakes
+from course_lib.check.feedback import CheckFailed, check_array, check_function
+from course_lib.check.gradcheck import (
+    GradientCheckError,
+    grad_check,
+    numerical_gradient,
+    numerical_jacobian,
+    rel_error,
+)
+
+__all__ = [
+    "BlockedFunctionError",
+    "CheckFailed",
+    "GradientCheckError",
+    "blocked",
+    "check_array",
+    "check_function",
+    "grad_check",
+    "mistakes",
+    "numerical_gradient",
+    "numerical_jacobian",
+    "rel_error",
+]

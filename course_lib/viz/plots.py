@@ -1,0 +1,80 @@
+"""Matplotlib plots used by the notebooks.
+
+Each function draws one figure and returns it; in JupyterLab the figure shows
+below the cell.  Imports matplotlib, so ``import course_lib`` does not load this.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = ["plot_curves", "plot_error_vs_h", "plot_path_on_contours"]
+
+
+def plot_curves(x, panels, *, titles=None, ncols=None):
+    """Several panels of curves over a common x.
+
+    x: (N,) points.
+    panels: list of dicts {label: y}, one per panel, each y of shape (N,).
+    titles: optional panel titles.
+    """
+    ncols = ncols or len(panels)
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.2 * nrows), squeeze=False)
+    for k, (ax, curves) in enumerate(zip(axes.flat, panels)):
+        for label, y in curves.items():
+            ax.plot(x, y, label=label)
+        ax.axhline(0, color="0.8", lw=0.8, zorder=0)
+        ax.axvline(0, color="0.8", lw=0.8, zorder=0)
+        ax.legend(fontsize=8)
+        if titles:
+            ax.set_title(titles[k])
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_error_vs_h(h, errors, *, reference_slopes=(1, 2)):
+    """Log-log plot of finite-difference error against step size h.
+
+    h: (N,) step sizes; errors: {label: (N,) absolute errors}.
+    reference_slopes: draw dotted lines of slope 1 (error ~ h) and 2 (~ h^2).
+    """
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for label, err in errors.items():
+        ax.loglog(h, np.maximum(err, 1e-17), "o-", ms=3, label=label)
+    anchor = h[len(h) // 2]
+    for p in reference_slopes:
+        ax.loglog(h, (h / anchor) ** p * 1e-6, ":", color="0.5", label=f"slope {p} (error ~ h^{p})")
+    ax.set_xlabel("step size h")
+    ax.set_ylabel("absolute error")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_path_on_contours(f, path, *, xlim=(-3, 3), ylim=(-3, 3), levels=21, title=None):
+    """Contour lines of f(x1, x2) with an optimisation path on top.
+
+    f: callable taking an array (2,) -> number.
+    path: (T, 2) points visited, starting point first.
+    """
+    xs = np.linspace(*xlim, 201)
+    ys = np.linspace(*ylim, 201)
+    X, Y = np.meshgrid(xs, ys)
+    Z = np.array([[f(np.array([a, b])) for a, b in zip(ra, rb)] for ra, rb in zip(X, Y)])
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    cs = ax.contour(X, Y, Z, levels=levels, cmap="coolwarm")
+    ax.clabel(cs, fontsize=7)
+    path = np.asarray(path)
+    ax.plot(path[:, 0], path[:, 1], "k.-", ms=5, label="gradient descent")
+    ax.plot(*path[0], "go", label="start")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.legend(fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,166 @@
+"""Grading through nbgrader's API, in a temporary course, for every assignment.
+
+The reference solution gets full marks, the untouched student version gets 0,
+each test cell fails when only its own exercise is left as the stub, realistic
+wrong answers lose points with a helpful message, feedback hides the hidden
+tests, and a broken or endless submission harms no one else's grade.
+"""
+
+import nbformat
+import pytest
+from course import (
+    ASSIGNMENTS,
+    HIDDEN_MARKERS,
+    TempCourse,
+    is_solution,
+    is_test,
+    nbgrader_meta,
+    secret_lines,
+    visible_text,
+)
+from wrong_answers import WRONG
+
+
+def exercises(nb):
+    """grade_ids of the code exercises (solution cells that are not graded themselves)."""
+    return [nbgrader_meta(c)["grade_id"] for c in nb.cells
+            if is_solution(c) and c.cell_type == "code"]
+
+
+def with_cell(nb, grade_id, source):
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == grade_id:
+            cell.source = source
+            return nb
+    raise KeyError(grade_id)
+
+
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def graded(request, tmp_path_factory):
+    """Every kind of submission for one assignment, autograded once."""
+    course = TempCourse(tmp_path_factory.mktemp(request.param), request.param)
+    release = course.release()
+    submissions = {"reference": course.solved(), "blank": release}
+    for ex in exercises(release):
+        stub = next(c.source for c in release.cells if nbgrader_meta(c).get("grade_id") == ex)
+        submissions[f"stub-{ex}"] = with_cell(course.solved(), ex, stub)
+    for wrong in WRONG.get(request.param, []):
+        submissions[wrong.student] = with_cell(course.solved(), wrong.exercise, wrong.code)
+    # A student who deleted a test cell: add_missing_cells puts it back.
+    deleted = course.solved()
+    deleted.cells.remove(next(c for c in deleted.cells if is_test(c)))
+    submissions["deleted-test-cell"] = deleted
+    submissions["broken-file"] = '{"cells": [ this is not a notebook'
+
+    results = {}
+    for student, nb in submissions.items():
+        course.submit(student, nb)
+        results[student] = course.autograde(student)
+    course.results = results
+    return course
+
+
+def total(scores):
+    return sum(score for score, _ in scores.values())
+
+
+def maximum(scores):
+    return sum(top for _, top in scores.values())
+
+
+def test_reference_solution_gets_full_marks(graded):
+    scores = graded.scores("reference")
+    assert graded.results["reference"]["success"]
+    assert scores and total(scores) == maximum(scores), scores
+
+
+def test_untouched_student_version_gets_zero(graded):
+    scores = graded.scores("blank")
+    assert total(scores) == 0, scores
+    for grade_id in scores:
+        assert "not written yet" in graded.outputs("blank", grade_id)
+
+
+def test_each_test_fails_on_its_own_stub_and_only_there(graded):
+    for ex in exercises(graded.release()):
+        scores = graded.scores(f"stub-{ex}")
+        assert scores[f"{ex}_test"][0] == 0, (ex, scores)
+        others = {k: v for k, v in scores.items() if k != f"{ex}_test"}
+        assert total(others) == maximum(others), (ex, others)
+
+
+def test_there_are_at_least_three_wrong_answers(graded):
+    assert len(WRONG.get(graded.assignment, [])) >= 3
+
+
+@pytest.mark.parametrize("index", range(max(len(w) for w in WRONG.values())))
+def test_wrong_answer_loses_points_with_a_helpful_message(graded, index):
+    wrong_answers = WRONG.get(graded.assignment, [])
+    if index >= len(wrong_answers):
+        pytest.skip(f"{graded.assignment} has {len(wrong_answers)} wrong answers")
+    wrong = wrong_answers[index]
+    scores = graded.scores(wrong.student)
+    test_id = f"{wrong.exercise}_test"
+    assert scores[test_id][0] < scores[test_id][1], (wrong.student, scores)
+    others = {k: v for k, v in scores.items() if k != test_id}
+    assert total(others) == maximum(others), (wrong.student, others)
+    message = graded.outputs(wrong.student, test_id)
+    assert wrong.hint in message, message
+    assert "Traceback" not in message and "File " not in message, message
+
+
+def lines(text):
+    return {line.strip() for line in text.splitlines()}
+
+
+def test_no_hidden_test_reaches_output_or_feedback(graded):
+    secret = secret_lines(graded.source(), answers=False)
+    assert secret, "every assignment has hidden tests"
+    for wrong in WRONG.get(graded.assignment, []):
+        outputs = "\n".join(graded.outputs(wrong.student, gid)
+                            for gid in graded.scores(wrong.student))
+        assert not secret & lines(outputs), wrong.student
+    student = WRONG[graded.assignment][0].student
+    page = visible_text(graded.feedback(student))
+    assert WRONG[graded.assignment][0].hint in page
+    assert not secret & lines(page)
+    # the check is not vacuous: visible test lines do reach the page, line by line
+    first_test = next(c for c in graded.source().cells if is_test(c))
+    assert first_test.source.splitlines()[0].strip() in lines(page)
+    assert HIDDEN_MARKERS[0] not in page
+
+
+def test_deleted_test_cell_is_restored_and_graded(graded):
+    assert graded.scores("deleted-test-cell") == graded.scores("reference")
+
+
+def test_broken_file_fails_alone_and_says_why(graded):
+    result = graded.results["broken-file"]
+    assert not result["success"]
+    assert "broken-file" in result["error"] + result["log"]
+    # graded after the broken one, and still full marks
+    for student in ("deleted-test-cell", "reference"):
+        scores = graded.scores(student)
+        assert total(scores) == maximum(scores)
+
+
+def test_endless_loop_loses_only_that_exercise(tmp_path):
+    assignment = ASSIGNMENTS[0]
+    course = TempCourse(tmp_path, assignment, Execute={"timeout": 8})
+    last = exercises(course.release())[-1]
+    nb = course.solved()
+    cell = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == last)
+    # the function is defined fine but never returns when the test calls it
+    cell.source = cell.source.replace("    '''\n", "    '''\n    while True:\n        pass\n", 1)
+    assert "while True" in cell.source
+    course.submit("endless", nb)
+    assert course.autograde("endless")["success"]
+    scores = course.scores("endless")
+    assert scores[f"{last}_test"][0] == 0
+    others = {k: v for k, v in scores.items() if k != f"{last}_test"}
+    assert total(others) == maximum(others)
+    assert "time limit" in course.outputs("endless", f"{last}_test")
+
+
+def test_reference_submission_round_trips_as_valid_notebook(graded):
+    nbformat.validate(nbformat.read(graded.path("autograded", "reference"), as_version=4))

@@ -1,0 +1,86 @@
+"""Realistic wrong submissions, per assignment: each must lose points and say why.
+
+WrongAnswer(student, exercise, code, hint): the exercise's solution cell
+(grade_id ``exercise``) replaced by ``code``; its test cell must lose points,
+show ``hint`` to the student, and leave every other test cell at full marks.
+"""
+
+from typing import NamedTuple
+
+
+class WrongAnswer(NamedTuple):
+    student: str
+    exercise: str
+    code: str
+    hint: str
+
+
+WRONG = {
+    "01_gradients": [
+        WrongAnswer("forward-difference", "numerical_grad", '''
+def numerical_grad(f, x, h=1e-5):
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    fx = f(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        grad[i] = (f(x) - fx) / h
+        x[i] = old
+    return grad
+''', "forward differences"),
+        WrongAnswer("integer-input", "numerical_grad", '''
+def numerical_grad(f, x, h=1e-5):
+    x = np.array(x)  # keeps integers as integers
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        f_plus = f(x)
+        x[i] = old - h
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+''', "copy x as floats"),
+        WrongAnswer("sigma-from-output", "sigmoid_grad", '''
+def sigmoid_grad(x):
+    s = nn.sigmoid(x)
+    return nn.sigmoid(s) * (1 - nn.sigmoid(s))
+''', "sigmoid was applied twice"),
+        WrongAnswer("sigma-of-input-formula", "sigmoid_grad", '''
+def sigmoid_grad(x):
+    return x * (1 - x)
+''', "needs s = sigmoid(x), not x"),
+        WrongAnswer("calls-course-lib", "sigmoid_grad", '''
+def sigmoid_grad(x):
+    return nn.sigmoid_grad(x)
+''', "sigmoid_grad is switched off"),
+        WrongAnswer("transposed-jacobian", "jacobian_g", '''
+def jacobian_g(x):
+    x1, x2 = x
+    return np.array([[2 * x1 * x2, 5.0, x2],
+                     [x1 ** 2, np.cos(x2), x1]])
+''', "transposed"),
+        WrongAnswer("softmax-over-columns", "softmax", '''
+def softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - np.max(z))
+    return e / e.sum(axis=0)
+''', "each column sums to 1"),
+        WrongAnswer("unstable-softmax", "softmax", '''
+def softmax(z):
+    e = np.exp(z)
+    return e / np.sum(e, axis=-1, keepdims=True)
+''', "RuntimeWarning: overflow"),
+        WrongAnswer("diagonal-jacobian", "softmax_jacobian", '''
+def softmax_jacobian(z):
+    s = softmax(z)
+    return np.diag(s * (1 - s))
+''', "softmax is not elementwise"),
+        WrongAnswer("uphill-step", "gd_step", '''
+def gd_step(x, lr):
+    return x + lr * np.array([2 * x[0], -2 * x[1]])
+''', "opposite direction"),
+    ],
+}
