@@ -14,11 +14,12 @@ A ?= 01_gradients
 
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
-.PHONY: install dot lab test outputs student-versions release collect autograde feedback grades clean help
+.PHONY: install dot lab test bench outputs student-versions release collect autograde feedback grades clean help
 
 help:
 	@echo "make lab    - install everything, then start JupyterLab on the course"
 	@echo "make test   - install everything, then run all tests"
+	@echo "make bench            - speed measurements (benchmarks/)"
 	@echo "make outputs          - re-execute solutions/ in place (course authors)"
 	@echo "make student-versions - regenerate notebooks/ from solutions/ (course authors)"
 	@echo "TA steps: make release|collect|autograde|feedback|grades A=01_gradients"
@@ -65,6 +66,12 @@ lab: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Speed measurements (not tests): micrograd is installed for the comparison only.
+bench: install
+	$(BIN)/python -m pip install --quiet micrograd==0.1.0
+	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_startup.py
 
 # For course authors: re-run the solution notebooks so their stored outputs are
 # current (nbval compares them), then regenerate notebooks/ from solutions/.

@@ -34,8 +34,8 @@ def import_seconds(module):
 
 def execute_seconds(nb):
     start = time.perf_counter()
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
-                   ).execute()
+    resources = {"metadata": {"path": str(ROOT)}}
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources=resources).execute()
     return time.perf_counter() - start
 
 

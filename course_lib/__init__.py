@@ -1,15 +1,23 @@
 """Helper package for the backpropagation course.
 
-Importing ``course_lib`` is cheap on purpose: it loads numpy and the small
-subpackages below, never matplotlib or graphviz (those load only when a plot
-or a graph drawing is asked for, in ``course_lib.viz``).
+Importing ``course_lib`` is cheap on purpose: the subpackages load when first
+used (``course_lib.nn.sigmoid`` imports numpy then), and matplotlib and
+graphviz load only when something is drawn (``course_lib.viz``).  The scalar
+engine needs no numpy at all.
 
+    course_lib.engine  the scalar autodiff Value, graph walking
     course_lib.check   gradient checking and friendly checks for test cells
-    course_lib.nn      activations and their derivatives
-    course_lib.viz     plots (matplotlib), imported on demand
+    course_lib.nn      activations and their derivatives, a small scalar MLP
+    course_lib.viz     plots (matplotlib) and graph drawings (graphviz)
 """
 
-from course_lib import check, nn
+import importlib
 
-__all__ = ["check", "nn"]
+__all__ = ["check", "engine", "nn", "viz"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name):  # PEP 562: import a subpackage on first use
+    if name in __all__:
+        return importlib.import_module(f"course_lib.{name}")
+    raise AttributeError(f"module 'course_lib' has no attribute {name!r}")

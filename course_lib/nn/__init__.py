@@ -1,4 +1,4 @@
-"""Neural-network pieces: activations and their derivatives."""
+"""Neural-network pieces: activations and their derivatives; a scalar MLP for demos."""
 
 from course_lib.nn.activations import (
     LEAKY_SLOPE,
@@ -15,8 +15,12 @@ from course_lib.nn.activations import (
     tanh,
     tanh_grad,
 )
+from course_lib.nn.scalar_mlp import MLP, Layer, Neuron
 
 __all__ = [
+    "Layer",
+    "MLP",
+    "Neuron",
     "LEAKY_SLOPE",
     "leaky_relu",
     "leaky_relu_grad",

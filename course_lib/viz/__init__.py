@@ -1,5 +1,5 @@
-"""Drawing: matplotlib plots (``course_lib.viz.plots``).
+"""Drawing: matplotlib plots (``plots``) and Graphviz graph drawings (``graph``).
 
 Nothing here is imported by ``import course_lib``: import the submodule you
-need, e.g. ``from course_lib.viz.plots import plot_curves``.
+need, e.g. ``from course_lib.viz.graph import draw_graph``.
 """

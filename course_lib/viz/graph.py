@@ -1,0 +1,65 @@
+"""Drawing computational graphs with Graphviz.
+
+``draw_graph`` reads only a node's fields (data, grad, op, label, parents),
+so it draws any engine's nodes that have them.  Output order is the
+topological order, so the same graph always gives the same drawing.
+"""
+
+import graphviz
+
+from course_lib.engine.graph import topological_order
+
+__all__ = ["draw_graph", "grad_mismatches"]
+
+HIGHLIGHT = "#f4b6b6"
+
+
+def _escape(text):
+    # characters with a meaning in Graphviz record labels
+    for ch in "\\{}|<>":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
+    """A graphviz.Digraph of the graph that computes ``root``.
+
+    Value nodes are boxes "label | data | grad"; each operation is an oval
+    between its inputs and its output.  In JupyterLab the returned object
+    renders itself.
+    highlight: nodes to fill red (for example ``grad_mismatches(...)``).
+    rankdir: "LR" (inputs left) or "TB" (inputs on top).
+    show_grad: False leaves the gradients out (before any backward pass).
+    """
+    marked = set(map(id, highlight))
+    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir},
+                           node_attr={"fontname": "Helvetica", "fontsize": "11"})
+    names = {}
+    for i, node in enumerate(topological_order(root)):
+        names[id(node)] = name = f"v{i}"
+        fields = [_escape(node.label)] if node.label else []
+        fields.append(f"data {node.data:.4f}")
+        if show_grad:
+            fields.append(f"grad {node.grad:.4f}")
+        style = {"style": "filled", "fillcolor": HIGHLIGHT} if id(node) in marked else {}
+        dot.node(name, " | ".join(fields), shape="record", **style)
+        if node.op:
+            dot.node(f"{name}_op", node.op, shape="oval")
+            dot.edge(f"{name}_op", name)
+            for parent in node.parents:
+                dot.edge(names[id(parent)], f"{name}_op")
+    return dot
+
+
+def grad_mismatches(root, reference_root, tol=1e-6):
+    """Nodes of ``root``'s graph whose grad differs from the reference's.
+
+    Both graphs must have the same shape (built by the same code, say once by
+    a student's backward pass and once by a trusted one): nodes are matched by
+    their position in topological order.  Returns a list of nodes of ``root``.
+    """
+    mine, theirs = topological_order(root), topological_order(reference_root)
+    if len(mine) != len(theirs):
+        raise ValueError(f"the graphs differ: {len(mine)} nodes against {len(theirs)}")
+    return [a for a, b in zip(mine, theirs)
+            if abs(a.grad - b.grad) > tol * max(1.0, abs(b.grad))]
