@@ -10,8 +10,10 @@ from course_lib.check import (
     BlockedFunctionError,
     CheckFailed,
     blocked,
+    call,
     check_array,
     check_function,
+    check_that,
 )
 
 
@@ -171,3 +173,21 @@ def test_an_interrupted_endless_loop_gets_a_message():
     timer.start()
     with pytest.raises(CheckFailed, match="time limit"):
         check_function(endless, [np.zeros(1)], expected=[np.zeros(1)])
+
+
+def test_check_that_fails_with_the_given_message():
+    check_that(True, "never shown")
+    with pytest.raises(CheckFailed, match="^node c comes before its input a$"):
+        check_that(False, "node c comes before its input a")
+
+
+def test_call_returns_the_result_or_a_message():
+    assert call(sorted, [3, 1, 2]) == [1, 2, 3]
+
+    def stub(graph):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="not written yet"):
+        call(stub, {"a": ("input", [])})
+    with pytest.raises(CheckFailed, match=r"^<lambda> raised KeyError.*hidden test"):
+        call(lambda d: d["missing"], {}, hidden=True)

@@ -83,4 +83,39 @@ def gd_step(x, lr):
     return x + lr * np.array([2 * x[0], -2 * x[1]])
 ''', "opposite direction"),
     ],
+    "02_computational_graphs": [
+        WrongAnswer("dictionary-order", "topological_order", '''
+def topological_order(graph):
+    return list(graph)
+''', "comes before its input"),
+        WrongAnswer("recursive-order", "topological_order", '''
+def topological_order(graph):
+    order = []
+    def visit(name):
+        if name in order:
+            return
+        for i in graph[name][1]:
+            visit(i)
+        order.append(name)
+    for name in graph:
+        visit(name)
+    return order
+''', "raised RecursionError"),
+        WrongAnswer("float-neuron", "neuron", '''
+def neuron(x, w, b):
+    z = sum(xi.data * wi.data for xi, wi in zip(x, w)) + b.data
+    return Value(z).sigmoid()
+''', "compute with Value operations"),
+        WrongAnswer("slides-forward", "forward", '''
+def forward(X, layers):
+    a = X
+    for W, b, activation in layers:
+        a = a @ W + b
+    return a
+''', "the slides' bug"),
+        WrongAnswer("no-biases", "count_parameters", '''
+def count_parameters(sizes):
+    return sum(n_in * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+''', "biases are missing"),
+    ],
 }

@@ -2,14 +2,21 @@
 
     numerical_gradient, numerical_jacobian   central differences in float64
     rel_error, grad_check                    compare analytic with numerical
-    check_array, check_function              friendly checks for test cells
+    check_array, check_function, check_that  friendly checks for test cells
+    call                                     run student code, exceptions become messages
     blocked                                  switch off course_lib functions while grading
     course_lib.check.mistakes                known wrong answers, named for the student
 """
 
 from course_lib._blocking import BlockedFunctionError, blocked
 from course_lib.check import mistakes
-from course_lib.check.feedback import CheckFailed, check_array, check_function
+from course_lib.check.feedback import (
+    CheckFailed,
+    call,
+    check_array,
+    check_function,
+    check_that,
+)
 from course_lib.check.gradcheck import (
     GradientCheckError,
     grad_check,
@@ -23,8 +30,10 @@ __all__ = [
     "CheckFailed",
     "GradientCheckError",
     "blocked",
+    "call",
     "check_array",
     "check_function",
+    "check_that",
     "grad_check",
     "mistakes",
     "numerical_gradient",

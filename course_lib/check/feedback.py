@@ -17,7 +17,7 @@ import numpy as np
 from course_lib._blocking import BlockedFunctionError
 from course_lib._blocking import blocked as _blocked
 
-__all__ = ["CheckFailed", "check_array", "check_function"]
+__all__ = ["CheckFailed", "call", "check_array", "check_function", "check_that"]
 
 
 class CheckFailed(AssertionError):
@@ -26,6 +26,16 @@ class CheckFailed(AssertionError):
     def _render_traceback_(self):
         # IPython calls this instead of printing the traceback.
         return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
+
+
+def check_that(condition, message):
+    """Fail with ``message`` (written for the student) unless ``condition`` holds.
+
+    For properties that are not a single expected value: "every node comes
+    after its inputs", "f was called at most n times".
+    """
+    if not condition:
+        raise CheckFailed(message)
 
 
 def _fmt(a):
@@ -194,6 +204,18 @@ def _quietly(fn, args):
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         return fn(*map(_copy, args))
+
+
+def call(fn, *args, hidden=False, blocked=()):
+    """Call a student's function for a custom check; return what it returns.
+
+    Any exception, warning, endless loop or blocked call becomes a
+    ``CheckFailed`` with a message for the student, as in ``check_function``.
+    """
+    name = getattr(fn, "__name__", "your function")
+    label = name if hidden else f"{name}({', '.join(map(_describe, args))})"
+    shape = next((a.shape for a in args if isinstance(a, np.ndarray)), None)
+    return _call(fn, args, label, hidden, shape, blocked)
 
 
 def _call(fn, args, label, hidden, shape, blocked):
