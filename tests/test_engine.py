@@ -200,3 +200,16 @@ def test_grad_mismatches_points_at_the_wrong_nodes():
     assert "fillcolor" in draw_graph(wrong, highlight=grad_mismatches(wrong, right)).source
     with pytest.raises(ValueError, match="graphs differ"):
         grad_mismatches(wrong, Value(1.0))
+
+
+@given(program=programs, n_inputs=st.integers(1, 4))
+def test_both_graph_walks_give_the_same_valid_order(program, n_inputs):
+    from course_lib.engine.value import _inputs_first
+
+    leaves = [Value(0.1 * (k + 1)) for k in range(n_inputs)]
+    out, _ = run(program, leaves, on_values=True)
+    order = topological_order(out)
+    assert order == _inputs_first(out)  # the engine's fast walk is the same walk
+    position = {id(node): k for k, node in enumerate(order)}
+    assert len(position) == len(order) and order[-1] is out
+    assert all(position[id(p)] < position[id(node)] for node in order for p in node.parents)

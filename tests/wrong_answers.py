@@ -118,4 +118,51 @@ def count_parameters(sizes):
     return sum(n_in * n_out for n_in, n_out in zip(sizes, sizes[1:]))
 ''', "biases are missing"),
     ],
+    "03_chain_rule": [
+        WrongAnswer("assign-not-add", "backward", '''
+def backward(graph, values, rules):
+    names = list(graph)
+    grads = {name: 0.0 for name in names}
+    grads[names[-1]] = 1.0
+    for name in reversed(names):
+        op, inputs = graph[name]
+        if op != "input":
+            for i, g in zip(inputs, rules[op](grads[name], *[values[i] for i in inputs])):
+                grads[i] = g
+    return grads
+''', "must add up the gradients"),
+        WrongAnswer("one-path", "grad_e", '''
+def grad_e(a, b):
+    return np.array([b + 1, b + 1])
+''', "has two paths"),
+        WrongAnswer("sigmoid-of-output", "unary_rules", '''
+from course_lib import nn
+
+
+def relu_backward(dout, x):
+    return (dout * (x > 0),)
+
+
+def sigmoid_backward(dout, x):
+    return (dout * x * (1 - x),)
+''', "x is the input"),
+        WrongAnswer("swapped-factors", "binary_rules", '''
+def add_backward(dout, x, y):
+    return dout, dout
+
+
+def mul_backward(dout, x, y):
+    return dout * x, dout * y
+''', "the factors are swapped"),
+        WrongAnswer("stored-but-recomputing", "chain_stored", '''
+def chain_stored(f, df, w, n):
+    derivative = 1.0
+    for k in range(n):
+        x = w
+        for _ in range(k):
+            x = f(x)
+        derivative *= df(x)
+    return derivative
+''', "needs only"),
+    ],
 }
