@@ -213,3 +213,20 @@ def test_both_graph_walks_give_the_same_valid_order(program, n_inputs):
     position = {id(node): k for k, node in enumerate(order)}
     assert len(position) == len(order) and order[-1] is out
     assert all(position[id(p)] < position[id(node)] for node in order for p in node.parents)
+
+
+def test_draw_spec_draws_a_define_and_run_graph_in_dictionary_order():
+    import numpy as np
+
+    from course_lib.viz.graph import draw_spec
+
+    graph = {"X": ("input", []), "W": ("input", []), "U1": ("matmul", ["X", "W"]),
+             "b": ("input", []), "H": ("relu", ["U1"])}
+    source = draw_spec(graph, {"X": np.zeros((4, 2)), "b": 0.5}).source
+    assert source == draw_spec(dict(graph), {"X": np.zeros((4, 2)), "b": 0.5}).source
+    assert 'X [label="X | shape (4, 2)" shape=record]' in source
+    assert "W [label=W shape=record]" in source and 'b [label="b | 0.5"' in source
+    assert source.count("shape=oval") == 2
+    for edge in ("X -> U1_op", "W -> U1_op", "U1_op -> U1", "U1 -> H_op", "H_op -> H"):
+        assert edge in source
+    assert source.index("U1_op -> U1") < source.index("H_op -> H")

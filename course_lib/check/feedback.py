@@ -154,6 +154,12 @@ def _describe(arg):
     return repr(arg)
 
 
+def _label(name, args, hidden):
+    """How messages name a call, and the shape of its first array argument (or None)."""
+    label = name if hidden else f"{name}({', '.join(map(_describe, args))})"
+    return label, next((a.shape for a in args if isinstance(a, np.ndarray)), None)
+
+
 def _copy(arg):
     return arg.copy() if isinstance(arg, np.ndarray) else arg
 
@@ -179,8 +185,7 @@ def check_function(fn, cases, expected=None, *, reference=None, name=None, hidde
     for k, case in enumerate(cases):
         args = case if isinstance(case, tuple) else (case,)
         want = expected[k] if expected is not None else _quietly(reference, args)
-        label = name if hidden else f"{name}({', '.join(map(_describe, args))})"
-        shape = next((a.shape for a in args if isinstance(a, np.ndarray)), None)
+        label, shape = _label(name, args, hidden)
         given = tuple(map(_copy, args))
         got = _call(fn, given, label, hidden, shape, blocked)
         for a, g in zip(args, given):
@@ -212,15 +217,14 @@ def call(fn, *args, hidden=False, blocked=()):
     Any exception, warning, endless loop or blocked call becomes a
     ``CheckFailed`` with a message for the student, as in ``check_function``.
     """
-    name = getattr(fn, "__name__", "your function")
-    label = name if hidden else f"{name}({', '.join(map(_describe, args))})"
-    shape = next((a.shape for a in args if isinstance(a, np.ndarray)), None)
+    label, shape = _label(getattr(fn, "__name__", "your function"), args, hidden)
     return _call(fn, args, label, hidden, shape, blocked)
 
 
 def _call(fn, args, label, hidden, shape, blocked):
     """Run student code; turn any exception into a message for the student."""
-    on = (f"on a hidden test input{f' of shape {shape}' if shape is not None else ''}"
+    # " on a hidden test input of shape (3, 4)", or nothing for a visible test
+    on = (f" on a hidden test input{f' of shape {shape}' if shape is not None else ''}"
           if hidden else "")
     try:
         with _blocked(*blocked), warnings.catch_warnings(record=True) as caught:
@@ -230,19 +234,19 @@ def _call(fn, args, label, hidden, shape, blocked):
         raise CheckFailed(f"{label}: {err}") from None
     except KeyboardInterrupt:
         # nbgrader interrupts a cell that runs past its time limit.
-        raise CheckFailed(f"{label} was stopped {on}: it ran past the time limit for one "
-                          "cell. Look for a loop that never ends.".replace("  ", " ")) from None
+        raise CheckFailed(f"{label} was stopped{on}: it ran past the time limit for one "
+                          "cell. Look for a loop that never ends.") from None
     except NotImplementedError:
         raise CheckFailed(f"{label} is not written yet: replace "
                           "`raise NotImplementedError()` with your code.") from None
     except Exception as err:  # any bug in student code becomes a readable message
-        raise CheckFailed(f"{label} raised {type(err).__name__}: {err} {on}".rstrip()
-                          + ". Run it yourself on such an input to see where.") from None
+        raise CheckFailed(f"{label} raised {type(err).__name__}: {err}{on}. "
+                          "Run it yourself on such an input to see where.") from None
     if caught:
         # A warning would reach stderr, and nbgrader scores a cell with stderr 0
         # even when the values are right: say so now, in words.
         w = caught[0]
-        raise CheckFailed(f"{label} issued a warning {on}: {w.category.__name__}: "
+        raise CheckFailed(f"{label} issued a warning{on}: {w.category.__name__}: "
                           f"{w.message}. Rewrite it so that no warning occurs (an "
                           "overflow in exp, for example, calls for the stable formula).")
     return result

@@ -9,7 +9,7 @@ import graphviz
 
 from course_lib.engine.graph import topological_order
 
-__all__ = ["draw_graph", "grad_mismatches"]
+__all__ = ["draw_graph", "draw_spec", "grad_mismatches"]
 
 HIGHLIGHT = "#f4b6b6"
 
@@ -48,6 +48,30 @@ def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
             dot.edge(f"{name}_op", name)
             for parent in node.parents:
                 dot.edge(names[id(parent)], f"{name}_op")
+    return dot
+
+
+def draw_spec(graph, values=None, rankdir="LR"):
+    """A graphviz.Digraph of a define-and-run graph {name: (op, [input names])}.
+
+    Variables are boxes (with their value when ``values`` gives one: a number,
+    or an array's shape); each operation is an oval. Nodes appear in the
+    dictionary's order, so the same graph always gives the same drawing.
+    """
+    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir},
+                           node_attr={"fontname": "Helvetica", "fontsize": "11"})
+    for name, (op, inputs) in graph.items():
+        text = _escape(name)
+        if values is not None and name in values:
+            value = values[name]
+            shape = getattr(value, "shape", ())
+            text += f" | {'shape ' + str(shape) if shape else format(float(value), '.4g')}"
+        dot.node(name, text, shape="record")
+        if op != "input":
+            dot.node(f"{name}_op", op, shape="oval")
+            dot.edge(f"{name}_op", name)
+            for i in inputs:
+                dot.edge(i, f"{name}_op")
     return dot
 
 
