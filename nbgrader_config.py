@@ -6,7 +6,16 @@ notebooks/<assignment>/<assignment>.ipynb.
 """
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearOutput,
+    GetGrades,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
+
+from course_lib.grading import RemoveDuplicateIds
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
@@ -21,6 +30,17 @@ c.Execute.timeout = 30
 # A student who deletes a test cell gets it back (and graded), instead of
 # a cell that silently needs manual grading.
 c.OverwriteCells.add_missing_cells = True
+
+# nbgrader's default list, with DeduplicateIds replaced: a student who
+# copy-pasted a graded cell is graded instead of failing whole (see
+# course_lib/grading.py).
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    RemoveDuplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
 
 # Feedback must not show hidden tests (nbgrader shows them by default).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -40,7 +40,10 @@ def graded(request, tmp_path_factory):
     """Every kind of submission for one assignment, autograded once."""
     course = TempCourse(tmp_path_factory.mktemp(request.param), request.param)
     release = course.release()
-    submissions = {"reference": course.solved(), "blank": release}
+    # the broken file comes early: everyone after it must still be graded
+    submissions = {"reference": course.solved(),
+                   "broken-file": '{"cells": [ this is not a notebook',
+                   "blank": release}
     for ex in exercises(release):
         stub = next(c.source for c in release.cells if nbgrader_meta(c).get("grade_id") == ex)
         submissions[f"stub-{ex}"] = with_cell(course.solved(), ex, stub)
@@ -50,7 +53,13 @@ def graded(request, tmp_path_factory):
     deleted = course.solved()
     deleted.cells.remove(next(c for c in deleted.cells if is_test(c)))
     submissions["deleted-test-cell"] = deleted
-    submissions["broken-file"] = '{"cells": [ this is not a notebook'
+    # A student who copy-pasted an exercise cell (its grade_id now appears twice).
+    duplicated = course.solved()
+    first = next(k for k, c in enumerate(duplicated.cells) if is_solution(c))
+    copy = nbformat.from_dict(duplicated.cells[first])
+    copy.id = "pasted-copy"
+    duplicated.cells.insert(first + 1, copy)
+    submissions["duplicated-cell"] = duplicated
 
     results = {}
     for student, nb in submissions.items():
@@ -136,12 +145,18 @@ def test_deleted_test_cell_is_restored_and_graded(graded):
     assert graded.scores("deleted-test-cell") == graded.scores("reference")
 
 
+def test_copy_pasted_cell_is_graded_in_full(graded):
+    assert graded.results["duplicated-cell"]["success"], graded.results["duplicated-cell"]["error"]
+    assert "exists multiple times" in graded.results["duplicated-cell"]["log"]
+    assert graded.scores("duplicated-cell") == graded.scores("reference")
+
+
 def test_broken_file_fails_alone_and_says_why(graded):
     result = graded.results["broken-file"]
     assert not result["success"]
     assert "broken-file" in result["error"] + result["log"]
     # graded after the broken one, and still full marks
-    for student in ("deleted-test-cell", "reference"):
+    for student in ("deleted-test-cell", "duplicated-cell"):
         scores = graded.scores(student)
         assert total(scores) == maximum(scores)
 
@@ -166,3 +181,27 @@ def test_endless_loop_loses_only_that_exercise(tmp_path):
 
 def test_reference_submission_round_trips_as_valid_notebook(graded):
     nbformat.validate(nbformat.read(graded.path("autograded", "reference"), as_version=4))
+
+
+def test_without_the_course_fix_a_pasted_cell_fails_the_whole_submission(tmp_path):
+    # Documents why nbgrader_config.py swaps in RemoveDuplicateIds.  If this starts
+    # failing, nbgrader has fixed its bug (#1083) and the swap can go.
+    from nbgrader.preprocessors import (
+        CheckCellMetadata,
+        ClearOutput,
+        DeduplicateIds,
+        OverwriteCells,
+        OverwriteKernelspec,
+    )
+
+    nbgrader_default = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+                        CheckCellMetadata]
+    course = TempCourse(tmp_path, ASSIGNMENTS[-1],
+                        Autograde={"sanitize_preprocessors": nbgrader_default})
+    nb = course.solved()
+    first = next(k for k, c in enumerate(nb.cells) if is_solution(c))
+    nb.cells.insert(first + 1, nbformat.from_dict(nb.cells[first]))
+    nb.cells[first + 1].id = "pasted-copy"
+    course.submit("pasted", nb)
+    result = course.autograde("pasted")
+    assert not result["success"] and "grade_id" in result["log"]
