@@ -75,7 +75,26 @@ def test_hidden_failure_shows_no_values():
 
 def test_ipython_shows_the_message_without_a_traceback():
     err = CheckFailed("f is not right.\n  hint: x.")
-    assert err._render_traceback_() == ["\x1b[0;31mCheckFailed\x1b[0m: f is not right.\n  hint: x."]
+    assert err._render_traceback_() == ["CheckFailed: f is not right.", "  hint: x."]
+
+
+def test_long_lines_are_wrapped_for_nbgrader_validate():
+    hint = "  hint: " + " ".join(["word"] * 40) + "."
+    lines = CheckFailed("f is not right.\n" + hint)._render_traceback_()
+    assert len(lines) > 2 and all(len(line) <= CheckFailed.WIDTH for line in lines)
+    assert all(line.startswith("    ") for line in lines[2:])  # continuation indented
+    assert " ".join(" ".join(lines[1:]).split()) == " ".join(hint.split())
+
+
+def test_long_arguments_are_summarised_in_labels():
+    graph = {f"node{i}": ("input", []) for i in range(6)}
+    def order(g):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match=r"^order\(a dict of 6 entries\) is not written yet"):
+        check_function(order, [graph], expected=[[0]])
+    with pytest.raises(CheckFailed, match=r"^f\(an array of shape \(3, 4\)\) raised"):
+        check_function(lambda x: x[9, 9], [np.zeros((3, 4))], expected=[0.0], name="f")
 
 
 def test_reference_and_expected_are_exclusive():

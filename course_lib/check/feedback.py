@@ -9,6 +9,7 @@ came.  A hidden test (``hidden=True``) shows neither the input nor the expected
 value, only the input's shape and what kind of mistake the answer looks like.
 """
 
+import textwrap
 import warnings
 from fractions import Fraction
 
@@ -23,9 +24,17 @@ __all__ = ["CheckFailed", "call", "check_array", "check_function", "check_that"]
 class CheckFailed(AssertionError):
     """A test failed; the message says what is wrong and what to do."""
 
+    # nbgrader's Validate indents each line by 4 and cuts it past 87 characters
+    WIDTH = 83
+
     def _render_traceback_(self):
         # IPython calls this instead of printing the traceback.
-        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
+        lines = []
+        for line in f"{type(self).__name__}: {self}".splitlines():
+            indent = " " * (len(line) - len(line.lstrip()))
+            lines += textwrap.wrap(line, self.WIDTH, subsequent_indent=indent + "  ",
+                                   break_long_words=False, break_on_hyphens=False) or [""]
+        return lines
 
 
 def check_that(condition, message):
@@ -138,7 +147,7 @@ def check_array(got, expected, *, name, rtol=1e-6, atol=1e-10, hidden=False,
         idx = tuple(int(i) for i in np.unravel_index(np.argmax(np.where(close, -1, err)),
                                                      got.shape))
         lines.append(f"  {int((~close).sum())} of {got.size} values differ; "
-                     f"the first large difference is at index {idx}.")
+                     f"the largest relative difference is at index {idx}.")
     fail(*lines)
 
 
@@ -147,11 +156,17 @@ _REVERSED = ("it moves away from the input in exactly the opposite direction: a 
 
 
 def _describe(arg):
+    """An argument as a message shows it: short values in full, long ones summarised."""
     if isinstance(arg, np.ndarray):
-        return _fmt(arg)
+        return _fmt(arg) if arg.size <= 6 else f"an array of shape {arg.shape}"
     if callable(arg):
         return getattr(arg, "__name__", "a function")
-    return repr(arg)
+    text = repr(arg)
+    if len(text) <= 24:
+        return text
+    if isinstance(arg, (dict, list, tuple, set)):
+        return f"a {type(arg).__name__} of {len(arg)} entries"
+    return text[:20] + "..."
 
 
 def _label(name, args, hidden):
