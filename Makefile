@@ -17,8 +17,9 @@ ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 .PHONY: install dot lab test bench outputs student-versions release collect autograde feedback grades clean help
 
 help:
-	@echo "make lab    - install everything, then start JupyterLab on the course"
-	@echo "make test   - install everything, then run all tests"
+	@echo "make lab              - install everything, then start JupyterLab on the course"
+	@echo "make test             - install everything, then run all tests"
+	@echo "make clean            - remove .venv (never a TA's submissions or gradebook)"
 	@echo "make bench            - speed measurements (benchmarks/)"
 	@echo "make outputs          - re-execute solutions/ in place (course authors)"
 	@echo "make student-versions - regenerate notebooks/ from solutions/ (course authors)"
@@ -101,5 +102,7 @@ feedback: install
 grades: install
 	$(BIN)/nbgrader export
 
+# Removes only what make install and the tests create.  A TA's submitted/,
+# autograded/, feedback/ and gradebook.db are never touched.
 clean:
-	rm -rf $(VENV) autograded feedback submitted gradebook.db .hypothesis
+	rm -rf $(VENV) .hypothesis
