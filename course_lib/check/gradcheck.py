@@ -38,19 +38,10 @@ def _numerical_gradient(f, x, h=1e-5):
 
     f: callable; f(x) returns a number for an array x of x's shape.
     x: array of any shape (D1, ..., Dk); it is copied, never modified.
-    Returns grad: (D1, ..., Dk), grad[i] = (f(x + h e_i) - f(x - h e_i)) / 2h.
+    Returns grad: (D1, ..., Dk), grad[i] = (f(x + h e_i) - f(x - h e_i)) / 2h:
+    the Jacobian of a function whose output has shape ().
     """
-    x = np.array(x, dtype=np.float64)  # a float64 copy we may perturb
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        f_plus = _scalar(f(x), "f")
-        x[idx] = old - h
-        f_minus = _scalar(f(x), "f")
-        x[idx] = old
-        grad[idx] = (f_plus - f_minus) / (2 * h)
-    return grad
+    return _numerical_jacobian(lambda v: _scalar(f(v), "f"), x, h)
 
 
 def _numerical_jacobian(f, x, h=1e-5):
