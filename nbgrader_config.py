@@ -6,16 +6,9 @@ notebooks/<assignment>/<assignment>.ipynb.
 """
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (
-    CheckCellMetadata,
-    ClearHiddenTests,
-    ClearOutput,
-    GetGrades,
-    OverwriteCells,
-    OverwriteKernelspec,
-)
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from course_lib.grading import RemoveDuplicateIds
+from course_lib.grading import sanitize_steps
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
@@ -34,13 +27,7 @@ c.OverwriteCells.add_missing_cells = True
 # nbgrader's default list, with DeduplicateIds replaced: a student who
 # copy-pasted a graded cell is graded instead of failing whole (see
 # course_lib/grading.py).
-c.Autograde.sanitize_preprocessors = [
-    ClearOutput,
-    RemoveDuplicateIds,
-    OverwriteKernelspec,
-    OverwriteCells,
-    CheckCellMetadata,
-]
+c.Autograde.sanitize_preprocessors = sanitize_steps()
 
 # Feedback must not show hidden tests (nbgrader shows them by default).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -3,9 +3,10 @@
 Not imported by ``import course_lib``: it needs nbgrader, which notebooks don't.
 """
 
+from nbgrader.converters import Autograde
 from nbgrader.preprocessors import DeduplicateIds
 
-__all__ = ["RemoveDuplicateIds"]
+__all__ = ["RemoveDuplicateIds", "nbgrader_sanitize_steps", "sanitize_steps"]
 
 
 class RemoveDuplicateIds(DeduplicateIds):
@@ -24,3 +25,14 @@ class RemoveDuplicateIds(DeduplicateIds):
         if cell.metadata.get("nbgrader") == {}:
             del cell.metadata["nbgrader"]
         return cell, resources
+
+
+def nbgrader_sanitize_steps():
+    """nbgrader's own default ``Autograde.sanitize_preprocessors``."""
+    return Autograde.class_traits()["sanitize_preprocessors"].default()
+
+
+def sanitize_steps():
+    """nbgrader's default sanitize steps with DeduplicateIds replaced, nothing else changed."""
+    return [RemoveDuplicateIds if step is DeduplicateIds else step
+            for step in nbgrader_sanitize_steps()]

@@ -35,6 +35,15 @@ def with_cell(nb, grade_id, source):
     raise KeyError(grade_id)
 
 
+def with_pasted_copy(nb):
+    """A student copy-pasted the first exercise cell: its grade_id now appears twice."""
+    first = next(k for k, c in enumerate(nb.cells) if is_solution(c))
+    copy = nbformat.from_dict(nb.cells[first])
+    copy.id = "pasted-copy"
+    nb.cells.insert(first + 1, copy)
+    return nb
+
+
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
 def graded(request, tmp_path_factory):
     """Every kind of submission for one assignment, autograded once."""
@@ -53,13 +62,7 @@ def graded(request, tmp_path_factory):
     deleted = course.solved()
     deleted.cells.remove(next(c for c in deleted.cells if is_test(c)))
     submissions["deleted-test-cell"] = deleted
-    # A student who copy-pasted an exercise cell (its grade_id now appears twice).
-    duplicated = course.solved()
-    first = next(k for k, c in enumerate(duplicated.cells) if is_solution(c))
-    copy = nbformat.from_dict(duplicated.cells[first])
-    copy.id = "pasted-copy"
-    duplicated.cells.insert(first + 1, copy)
-    submissions["duplicated-cell"] = duplicated
+    submissions["duplicated-cell"] = with_pasted_copy(course.solved())
 
     results = {}
     for student, nb in submissions.items():
@@ -191,22 +194,10 @@ def test_reference_submission_round_trips_as_valid_notebook(graded):
 def test_without_the_course_fix_a_pasted_cell_fails_the_whole_submission(tmp_path):
     # Documents why nbgrader_config.py swaps in RemoveDuplicateIds.  If this starts
     # failing, nbgrader has fixed its bug (#1083) and the swap can go.
-    from nbgrader.preprocessors import (
-        CheckCellMetadata,
-        ClearOutput,
-        DeduplicateIds,
-        OverwriteCells,
-        OverwriteKernelspec,
-    )
+    from course_lib.grading import nbgrader_sanitize_steps
 
-    nbgrader_default = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
-                        CheckCellMetadata]
     course = TempCourse(tmp_path, ASSIGNMENTS[-1],
-                        Autograde={"sanitize_preprocessors": nbgrader_default})
-    nb = course.solved()
-    first = next(k for k, c in enumerate(nb.cells) if is_solution(c))
-    nb.cells.insert(first + 1, nbformat.from_dict(nb.cells[first]))
-    nb.cells[first + 1].id = "pasted-copy"
-    course.submit("pasted", nb)
+                        Autograde={"sanitize_preprocessors": nbgrader_sanitize_steps()})
+    course.submit("pasted", with_pasted_copy(course.solved()))
     result = course.autograde("pasted")
     assert not result["success"] and "grade_id" in result["log"]
