@@ -14,7 +14,7 @@ All work on numbers or equally shaped arrays (no broadcasting).
 import numpy as np
 
 from course_lib._blocking import blockable
-from course_lib.nn.activations import _sigmoid
+from course_lib.nn.activations import _sigmoid, _sigmoid_grad
 
 __all__ = [
     "BACKWARD",
@@ -48,8 +48,7 @@ def relu_backward(dout, x):
 @blockable
 def sigmoid_backward(dout, x):
     """out = sigma(x): dout times sigma(x) (1 - sigma(x)), at the input x."""
-    s = _sigmoid(x)
-    return (dout * s * (1.0 - s),)
+    return (dout * _sigmoid_grad(x),)
 
 
 FORWARD = {
@@ -70,5 +69,5 @@ TANGENT = {
     "add": lambda xs, dxs: dxs[0] + dxs[1],
     "mul": lambda xs, dxs: dxs[0] * xs[1] + xs[0] * dxs[1],
     "relu": lambda xs, dxs: dxs[0] * (np.asarray(xs[0]) > 0),
-    "sigmoid": lambda xs, dxs: dxs[0] * _sigmoid(xs[0]) * (1.0 - _sigmoid(xs[0])),
+    "sigmoid": lambda xs, dxs: dxs[0] * _sigmoid_grad(xs[0]),
 }

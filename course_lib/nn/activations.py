@@ -75,11 +75,13 @@ def _sigmoid(x):
 sigmoid = blockable(_sigmoid, "sigmoid")  # other functions here call _sigmoid
 
 
-@blockable
-def sigmoid_grad(x):
+def _sigmoid_grad(x):
     """sigma'(x) = sigma(x) (1 - sigma(x)), at the input x."""
     s = _sigmoid(x)
     return s * (1.0 - s)
+
+
+sigmoid_grad = blockable(_sigmoid_grad, "sigmoid_grad")  # engine.rules calls _sigmoid_grad
 
 
 @blockable

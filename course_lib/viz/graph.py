@@ -21,6 +21,11 @@ def _escape(text):
     return text
 
 
+def _digraph(rankdir):
+    return graphviz.Digraph(graph_attr={"rankdir": rankdir},
+                            node_attr={"fontname": "Helvetica", "fontsize": "11"})
+
+
 def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
     """A graphviz.Digraph of the graph that computes ``root``.
 
@@ -32,8 +37,7 @@ def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
     show_grad: False leaves the gradients out (before any backward pass).
     """
     marked = set(map(id, highlight))
-    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir},
-                           node_attr={"fontname": "Helvetica", "fontsize": "11"})
+    dot = _digraph(rankdir)
     names = {}
     for i, node in enumerate(topological_order(root)):
         names[id(node)] = name = f"v{i}"
@@ -58,8 +62,7 @@ def draw_spec(graph, values=None, rankdir="LR"):
     or an array's shape); each operation is an oval. Nodes appear in the
     dictionary's order, so the same graph always gives the same drawing.
     """
-    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir},
-                           node_attr={"fontname": "Helvetica", "fontsize": "11"})
+    dot = _digraph(rankdir)
     for name, (op, inputs) in graph.items():
         text = _escape(name)
         if values is not None and name in values:
