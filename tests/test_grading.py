@@ -44,10 +44,11 @@ def with_pasted_copy(nb):
     return nb
 
 
-@pytest.fixture(scope="module", params=ASSIGNMENTS)
+@pytest.fixture(scope="class")
 def graded(request, tmp_path_factory):
-    """Every kind of submission for one assignment, autograded once."""
-    course = TempCourse(tmp_path_factory.mktemp(request.param), request.param)
+    """Every kind of submission for the test class's assignment, autograded once."""
+    assignment = request.cls.assignment
+    course = TempCourse(tmp_path_factory.mktemp(assignment), assignment)
     release = course.release()
     # the broken file comes early: everyone after it must still be graded
     submissions = {"reference": course.solved(),
@@ -56,7 +57,7 @@ def graded(request, tmp_path_factory):
     for ex in exercises(release):
         stub = next(c.source for c in release.cells if nbgrader_meta(c).get("grade_id") == ex)
         submissions[f"stub-{ex}"] = with_cell(course.solved(), ex, stub)
-    for wrong in WRONG.get(request.param, []):
+    for wrong in WRONG.get(assignment, []):
         submissions[wrong.student] = with_cell(course.solved(), wrong.exercise, wrong.code)
     # A student who deleted a test cell: add_missing_cells puts it back.
     deleted = course.solved()
@@ -85,88 +86,95 @@ def maximum(scores):
     return sum(top for _, top in scores.values())
 
 
-def test_reference_solution_gets_full_marks(graded):
-    scores = graded.scores("reference")
-    assert graded.results["reference"]["success"]
-    assert scores and total(scores) == maximum(scores), scores
-
-
-def test_untouched_student_version_gets_zero(graded):
-    scores = graded.scores("blank")
-    assert total(scores) == 0, scores
-    for grade_id in scores:
-        assert "not written yet" in flat(graded.outputs("blank", grade_id))
-
-
-def test_each_test_fails_on_its_own_stub_and_only_there(graded):
-    for ex in exercises(graded.release()):
-        scores = graded.scores(f"stub-{ex}")
-        assert scores[f"{ex}_test"][0] == 0, (ex, scores)
-        others = {k: v for k, v in scores.items() if k != f"{ex}_test"}
-        assert total(others) == maximum(others), (ex, others)
-
-
-def test_there_are_at_least_three_wrong_answers(graded):
-    assert len(WRONG.get(graded.assignment, [])) >= 3
-
-
-def test_every_wrong_answer_loses_points_with_a_helpful_message(graded):
-    problems = []
-    for wrong in WRONG.get(graded.assignment, []):
-        scores = graded.scores(wrong.student)
-        test_id = f"{wrong.exercise}_test"
-        message = graded.outputs(wrong.student, test_id)
-        others = {k: v for k, v in scores.items() if k != test_id}
-        if scores[test_id][0] >= scores[test_id][1]:
-            problems.append(f"{wrong.student}: {test_id} kept its points")
-        if total(others) != maximum(others):
-            problems.append(f"{wrong.student}: other cells lost points: {others}")
-        if flat(wrong.hint) not in flat(message):
-            problems.append(f"{wrong.student}: no {wrong.hint!r} in {message!r}")
-        if "Traceback" in message or "File " in message:
-            problems.append(f"{wrong.student}: a traceback reached the student: {message!r}")
-    assert not problems, "\n".join(problems)
-
-
 def lines(text):
     return {line.strip() for line in text.splitlines()}
 
 
-def test_no_hidden_test_reaches_output_or_feedback(graded):
-    secret = secret_lines(graded.source(), answers=False)
-    assert secret, "every assignment has hidden tests"
-    for wrong in WRONG.get(graded.assignment, []):
-        outputs = "\n".join(graded.outputs(wrong.student, gid)
-                            for gid in graded.scores(wrong.student))
-        assert not secret & lines(outputs), wrong.student
-    student = WRONG[graded.assignment][0].student
-    page = visible_text(graded.feedback(student))
-    assert flat(WRONG[graded.assignment][0].hint) in flat(page)
-    assert not secret & lines(page)
-    # the check is not vacuous: visible test lines do reach the page, line by line
-    first_test = next(c for c in graded.source().cells if is_test(c))
-    assert first_test.source.splitlines()[0].strip() in lines(page)
-    assert HIDDEN_MARKERS[0] not in page
+class GradedAssignment:
+    """The checks on one assignment's graded class; one subclass per assignment
+    below, so that pytest-xdist (--dist loadscope) grades assignments in parallel."""
+
+    assignment = None
+
+    def test_reference_solution_gets_full_marks(self, graded):
+        scores = graded.scores("reference")
+        assert graded.results["reference"]["success"]
+        assert scores and total(scores) == maximum(scores), scores
+
+    def test_untouched_student_version_gets_zero(self, graded):
+        scores = graded.scores("blank")
+        assert total(scores) == 0, scores
+        for grade_id in scores:
+            assert "not written yet" in flat(graded.outputs("blank", grade_id))
+
+    def test_each_test_fails_on_its_own_stub_and_only_there(self, graded):
+        for ex in exercises(graded.release()):
+            scores = graded.scores(f"stub-{ex}")
+            assert scores[f"{ex}_test"][0] == 0, (ex, scores)
+            others = {k: v for k, v in scores.items() if k != f"{ex}_test"}
+            assert total(others) == maximum(others), (ex, others)
+
+    def test_there_are_at_least_three_wrong_answers(self, graded):
+        assert len(WRONG.get(graded.assignment, [])) >= 3
+
+    def test_every_wrong_answer_loses_points_with_a_helpful_message(self, graded):
+        problems = []
+        for wrong in WRONG.get(graded.assignment, []):
+            scores = graded.scores(wrong.student)
+            test_id = f"{wrong.exercise}_test"
+            message = graded.outputs(wrong.student, test_id)
+            others = {k: v for k, v in scores.items() if k != test_id}
+            if scores[test_id][0] >= scores[test_id][1]:
+                problems.append(f"{wrong.student}: {test_id} kept its points")
+            if total(others) != maximum(others):
+                problems.append(f"{wrong.student}: other cells lost points: {others}")
+            if flat(wrong.hint) not in flat(message):
+                problems.append(f"{wrong.student}: no {wrong.hint!r} in {message!r}")
+            if "Traceback" in message or "File " in message:
+                problems.append(f"{wrong.student}: a traceback reached the student: {message!r}")
+        assert not problems, "\n".join(problems)
+
+    def test_no_hidden_test_reaches_output_or_feedback(self, graded):
+        secret = secret_lines(graded.source(), answers=False)
+        assert secret, "every assignment has hidden tests"
+        for wrong in WRONG.get(graded.assignment, []):
+            outputs = "\n".join(graded.outputs(wrong.student, gid)
+                                for gid in graded.scores(wrong.student))
+            assert not secret & lines(outputs), wrong.student
+        student = WRONG[graded.assignment][0].student
+        page = visible_text(graded.feedback(student))
+        assert flat(WRONG[graded.assignment][0].hint) in flat(page)
+        assert not secret & lines(page)
+        # the check is not vacuous: visible test lines do reach the page, line by line
+        first_test = next(c for c in graded.source().cells if is_test(c))
+        assert first_test.source.splitlines()[0].strip() in lines(page)
+        assert HIDDEN_MARKERS[0] not in page
+
+    def test_deleted_test_cell_is_restored_and_graded(self, graded):
+        assert graded.scores("deleted-test-cell") == graded.scores("reference")
+
+    def test_copy_pasted_cell_is_graded_in_full(self, graded):
+        result = graded.results["duplicated-cell"]
+        assert result["success"], result["error"]
+        assert "exists multiple times" in result["log"]
+        assert graded.scores("duplicated-cell") == graded.scores("reference")
+
+    def test_broken_file_fails_alone_and_says_why(self, graded):
+        result = graded.results["broken-file"]
+        assert not result["success"]
+        assert "broken-file" in result["error"] + result["log"]
+        # graded after the broken one, and still full marks
+        for student in ("deleted-test-cell", "duplicated-cell"):
+            scores = graded.scores(student)
+            assert total(scores) == maximum(scores)
+
+    def test_reference_submission_round_trips_as_valid_notebook(self, graded):
+        nbformat.validate(nbformat.read(graded.path("autograded", "reference"), as_version=4))
 
 
-def test_deleted_test_cell_is_restored_and_graded(graded):
-    assert graded.scores("deleted-test-cell") == graded.scores("reference")
-
-
-def test_copy_pasted_cell_is_graded_in_full(graded):
-    assert graded.results["duplicated-cell"]["success"], graded.results["duplicated-cell"]["error"]
-    assert "exists multiple times" in graded.results["duplicated-cell"]["log"]
-    assert graded.scores("duplicated-cell") == graded.scores("reference")
-
-
-def test_broken_file_fails_alone_and_says_why(graded):
-    result = graded.results["broken-file"]
-    assert not result["success"]
-    assert "broken-file" in result["error"] + result["log"]
-    # graded after the broken one, and still full marks
-    for student in ("deleted-test-cell", "duplicated-cell"):
-        scores = graded.scores(student)
-        assert total(scores) == maximum(scores)
+for _assignment in ASSIGNMENTS:
+    _name = "TestGrading_" + _assignment
+    globals()[_name] = type(_name, (GradedAssignment,), {"assignment": _assignment})
 
 
 def test_endless_loop_loses_only_that_exercise(tmp_path):
@@ -185,10 +193,6 @@ def test_endless_loop_loses_only_that_exercise(tmp_path):
     others = {k: v for k, v in scores.items() if k != f"{last}_test"}
     assert total(others) == maximum(others)
     assert "time limit" in flat(course.outputs("endless", f"{last}_test"))
-
-
-def test_reference_submission_round_trips_as_valid_notebook(graded):
-    nbformat.validate(nbformat.read(graded.path("autograded", "reference"), as_version=4))
 
 
 def test_without_the_course_fix_a_pasted_cell_fails_the_whole_submission(tmp_path):
