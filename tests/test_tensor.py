@@ -30,7 +30,8 @@ def identity(a):
 
 
 # name: (number of inputs, f on Tensors, domain of the inputs).  Binary ops see two
-# inputs of shapes that broadcast together; every op also meets numbers on either side.
+# inputs of shapes that broadcast together (matrix products: shapes that multiply);
+# numbers and arrays appear on either side.
 OPS = {
     "add": (2, lambda x, y: x + y, identity),
     "sub": (2, lambda x, y: x - y, identity),
@@ -61,7 +62,13 @@ OPS = {
     "reshape": (1, lambda x: x.reshape(-1), identity),
     "broadcast_to": (1, lambda x: x.broadcast_to((2,) + x.shape), identity),
     "x*x (shared input)": (1, lambda x: x * x + x, identity),
+    "matmul": (2, lambda x, w: x @ w, identity),
+    "vector@matrix": (2, lambda x, w: x @ w, identity),
+    "matrix@vector": (2, lambda x, w: x @ w, identity),
 }
+MATMUL_SHAPES = {"matmul": lambda n, k, m: [(n, k), (k, m)],
+                 "vector@matrix": lambda n, k, m: [(k,), (k, m)],
+                 "matrix@vector": lambda n, k, m: [(n, k), (k,)]}
 
 SMOOTH_SETTINGS = settings(max_examples=20)
 
@@ -74,8 +81,11 @@ def as_tensors(arrays_):
 def inputs_for(draw, name):
     """Arrays for op ``name``: shapes that broadcast together, values in its domain."""
     n_inputs, f, domain = OPS[name]
-    shapes = draw(mutually_broadcastable_shapes(num_shapes=n_inputs, min_dims=1, max_dims=3,
-                                                max_side=3)).input_shapes
+    if name in MATMUL_SHAPES:
+        shapes = MATMUL_SHAPES[name](*draw(st.tuples(*[st.integers(1, 3)] * 3)))
+    else:
+        shapes = draw(mutually_broadcastable_shapes(num_shapes=n_inputs, min_dims=1, max_dims=3,
+                                                    max_side=3)).input_shapes
     values = [domain(draw(arrays(np.float64, shape, elements=st.floats(-2, 2))))
               for shape in shapes]
     if name == "relu":
