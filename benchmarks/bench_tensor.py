@@ -17,8 +17,10 @@ seeded Glorot initialisation, copied), data and targets without gradient; one
 BLAS thread each (OMP/OPENBLAS/MKL_NUM_THREADS=1, torch.set_num_threads(1));
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed for these processes only; one
 process per implementation, size and round, the implementations alternating
-in rotated order; medians over all timed steps of all rounds; every
-implementation must produce the same losses, step by step.
+in rotated order; medians over all timed steps of all rounds, on two clocks:
+each process's CPU time (what it computed; waiting for a CPU that other
+programs hold does not count) and the wall clock; every implementation must
+produce the same losses, step by step.
 
 Targets (issue 7): course_lib at most 0.75x torch's and at most 1.5x numpy's
 step time at every size; its backward at most 2x its forward at medium and large.
@@ -37,7 +39,11 @@ SIZES = {"tiny": (32, 4, 16, 3), "small": (64, 64, 128, 10),
          "medium": (256, 256, 512, 10), "large": (1024, 1024, 1024, 10)}
 STEPS = {"tiny": 1000, "small": 500, "medium": 60, "large": 12}
 IMPLS = ["course_lib", "torch", "numpy", "numpy-tuned"]
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
+# Rounds: more for the small sizes, whose steps are short and most sensitive to other
+# programs on the machine; BENCH_ROUNDS=1 makes a quick trial run.
+ROUNDS = {"tiny": 15, "small": 15, "medium": 5, "large": 5}
+if "BENCH_ROUNDS" in os.environ:
+    ROUNDS = dict.fromkeys(SIZES, int(os.environ["BENCH_ROUNDS"]))
 WARMUP, LR = 5, 0.01
 THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 REMOVED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -191,13 +197,13 @@ def main():
     here = {k: os.environ.get(k, "(unset)") for k in REMOVED + THREADS}
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}; this shell: {here}")
     print(f"each run: {', '.join(f'{k}=1' for k in THREADS)}, torch.set_num_threads(1), "
-          f"{' and '.join(REMOVED)} unset; {ROUNDS} rounds, one process per implementation, "
+          f"{' and '.join(REMOVED)} unset; rounds {ROUNDS}, one process per implementation, "
           f"size and round; load average before: {os.getloadavg()[0]:.2f}", flush=True)
     results = {clock: {size: {impl: {part: [] for part in PARTS} for impl in IMPLS}
                        for size in SIZES} for clock in CLOCKS}
     losses = {size: {} for size in SIZES}
-    for r in range(ROUNDS):
-        for size in SIZES:
+    for r in range(max(ROUNDS.values())):
+        for size in [size for size in SIZES if r < ROUNDS[size]]:
             order = IMPLS[r % len(IMPLS):] + IMPLS[:r % len(IMPLS)]  # rotate the order
             for impl in order:
                 out = subprocess.run([sys.executable, __file__, impl, size], env=child_env(),
