@@ -26,8 +26,8 @@ others.  Its rule:
 Names are found by Python's own symbol tables (``symtable``), so a function's
 local variables are not mistaken for the notebook's.  A cell with IPython
 magics is read as one statement that refers to every identifier in its text,
-since a magic's argument is a string to the compiler.  A cell that loses its output gets a
-one-line note instead (unless it is an exercise or a test, whose place is clear).
+since a magic's argument is a string to the compiler.  A cell that loses its
+output gets a one-line note instead (unless it is an exercise or a test).
 """
 
 import ast

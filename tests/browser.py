@@ -118,7 +118,8 @@ def expected_from(nb, secrets=(), markers=()):
     code = [line.strip() for cell in nb.cells if cell.cell_type == "code"
             for line in cell.source.splitlines() if line.strip()]
     return Expected(title=headings[0], headings=headings, sections=sections,
-                    formulas=formulas, images=images, code=code, secrets=set(secrets), markers=tuple(markers))
+                    formulas=formulas, images=images, code=code, secrets=set(secrets),
+                    markers=tuple(markers))
 
 
 # --- what the browser shows ---------------------------------------------------------
@@ -181,8 +182,11 @@ READ_PAGE = """() => {
   };
 }"""
 
+# MathJax's first typesetting is done (or it is not on the page, or 20 s passed).
 MATHJAX_DONE = """() => window.MathJax && MathJax.startup && MathJax.startup.promise
-  ? MathJax.startup.promise.then(() => true) : false"""
+  ? Promise.race([MathJax.startup.promise.then(() => true),
+                  new Promise(done => setTimeout(() => done(false), 20000))])
+  : false"""
 
 
 def _is_local(url):
@@ -195,16 +199,19 @@ def open_page(context, url, screenshot=None):
     seen = Seen(url=url)
     page = context.new_page()
 
-    def guard(route):
+    def outside(url):
+        if not _is_local(url) and url not in seen.outside_requests:
+            seen.outside_requests.append(url)
+
+    def guard(route):  # every request of the page passes here before it is sent
+        outside(route.request.url)
         if _is_local(route.request.url):
             route.continue_()
         else:
-            seen.outside_requests.append(route.request.url)
             route.abort("blockedbyclient")
 
     page.route("**/*", guard)
-    page.on("request", lambda r: None if _is_local(r.url) or r.url in seen.outside_requests
-            else seen.outside_requests.append(r.url))
+    page.on("request", lambda request: outside(request.url))  # in case one is not routed
     page.on("console", lambda m: m.type == "error" and seen.console_errors.append(m.text))
     page.on("pageerror", lambda e: seen.console_errors.append(f"script error: {e}"))
     page.on("response", lambda r: r.status >= 400 and seen.console_errors.append(

@@ -49,8 +49,8 @@ def test_constraints_pin_every_dependency():
 
 def test_the_makefile_installs_every_extra_and_make_lab_only_what_it_needs():
     makefile = (ROOT / "Makefile").read_text()
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
-    for extra in extras:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for extra in project["optional-dependencies"]:
         assert f"-e '.[{extra}]'" in makefile, extra
     # make install (and so make lab) installs the course and its test tools only;
     # the book's packages and the browser come with make book / make test.
