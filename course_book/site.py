@@ -126,9 +126,12 @@ def write_sources(src, root=ROOT):
 def build(out, root=ROOT):
     """Build the site into ``out``; returns the folder of its HTML files."""
     out = Path(out).resolve()
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    if not jupyter_book.is_file():
+        raise FileNotFoundError("Jupyter Book is not installed: `make book` installs it "
+                                "(pip install -e '.[book]').")
     write_sources(out / "src", root)
     shutil.rmtree(out / "_build", ignore_errors=True)
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
     # -W: a warning (a broken link, a page missing from the contents) fails the build.
     subprocess.run([jupyter_book, "build", out / "src", "--path-output", out,
                     "-W", "--keep-going", "--quiet"], check=True)

@@ -21,9 +21,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-
 LOCAL_HOST = "127.0.0.1"
 # Debian's Chromium as the machine notes say it runs here, plus: no host but
 # 127.0.0.1 resolves, and no proxy is asked.
@@ -91,6 +88,10 @@ class Expected:
 
 
 def _markdown():
+    """The markdown parser MyST is built on, with its formulas ($...$, $$...$$)."""
+    from markdown_it import MarkdownIt  # comes with the book's packages (.[book])
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
     return MarkdownIt("commonmark").enable("table").use(dollarmath_plugin, double_inline=True)
 
 
