@@ -22,7 +22,7 @@ help:
 	@echo "make lab              - install everything, then start JupyterLab on the course"
 	@echo "make test             - install everything, then run all tests"
 	@echo "make book             - build the course's site for reading: build/book/_build/html"
-	@echo "make clean            - remove .venv (never a TA's submissions or gradebook)"
+	@echo "make clean            - remove .venv and the site (never a TA's submissions or gradebook)"
 	@echo "make bench            - speed measurements (benchmarks/)"
 	@echo "make outputs          - re-execute solutions/ in place (course authors)"
 	@echo "make student-versions - regenerate notebooks/ from solutions/ (course authors)"
@@ -131,7 +131,7 @@ feedback: install
 grades: install
 	$(BIN)/nbgrader export
 
-# Removes only what make install and the tests create.  A TA's submitted/,
+# Removes only what make install, make book and the tests create.  A TA's submitted/,
 # autograded/, feedback/ and gradebook.db are never touched.
 clean:
-	rm -rf $(VENV) .hypothesis
+	rm -rf $(VENV) .hypothesis build/book course_book/node_modules

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser import (
+from browser import Server, launch, open_page
+from course import ASSIGNMENTS, HIDDEN_MARKERS, ROOT, SOLUTION_MARKERS, secret_lines, visible_text
+from page_checks import (
     CHECKS,
-    Server,
     check_code,
     check_console,
     check_formulas,
@@ -27,11 +28,8 @@ from browser import (
     check_title,
     check_toc,
     expected_from,
-    launch,
-    open_page,
     problems,
 )
-from course import ASSIGNMENTS, HIDDEN_MARKERS, ROOT, SOLUTION_MARKERS, secret_lines, visible_text
 
 from course_book.site import build, course_notebooks, write_sources
 
