@@ -13,6 +13,10 @@ MATH_TOKENS = {"math_inline", "math_inline_double", "math_block", "math_block_la
 # TeX that MathJax did not typeset: a delimiter, a command, or a $...$ pair.
 RAW_TEX = re.compile(r"\\[()\[\]]|\\[A-Za-z]+|\$[^$\s][^$]*\$")
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
+# Of an output's kinds of data, a page shows the first of these (myst-nb's order
+# for HTML; widget views are off, see course_book/_config.yml).
+SHOWN_FIRST = ("application/javascript", "text/html", "image/svg+xml", "image/png", "image/gif",
+               "image/jpeg", "text/markdown", "text/latex", "text/plain")
 
 
 # --- what the notebook holds --------------------------------------------------------
@@ -43,24 +47,37 @@ def _inline_text(token):
                             if child.type in ("text", "code_inline")).split())
 
 
+def _formulas(tokens):
+    return sum((token.type in MATH_TOKENS)
+               + sum(child.type in MATH_TOKENS for child in token.children or [])
+               for token in tokens)
+
+
+def _shown(output):
+    """The kind of data a page shows for a cell output (as myst-nb chooses it)."""
+    return next((kind for kind in SHOWN_FIRST if kind in output.get("data", {})), None)
+
+
 def expected_from(nb, secrets=(), markers=()):
     """Expected of a page made from notebook ``nb`` (as the page shows it)."""
-    headings, sections, formulas = [], [], 0
+    headings, sections, formulas, images, code = [], [], 0, 0, []
     for cell in nb.cells:
-        if cell.cell_type != "markdown":
+        if cell.cell_type == "markdown":
+            tokens = _markdown().parse(cell.source)
+            formulas += _formulas(tokens)
+            for i, token in enumerate(tokens):
+                if token.type == "heading_open":
+                    headings.append(_inline_text(tokens[i + 1]))
+                    if token.tag == "h2":
+                        sections.append(headings[-1])
             continue
-        tokens = _markdown().parse(cell.source)
-        for i, token in enumerate(tokens):
-            if token.type == "heading_open":
-                headings.append(_inline_text(tokens[i + 1]))
-                if token.tag == "h2":
-                    sections.append(headings[-1])
-            formulas += token.type in MATH_TOKENS
-            formulas += sum(child.type in MATH_TOKENS for child in token.children or [])
-    images = sum(any(kind in out.get("data", {}) for kind in IMAGE_TYPES)
-                 for cell in nb.cells for out in cell.get("outputs", []))
-    code = [line.strip() for cell in nb.cells if cell.cell_type == "code"
-            for line in cell.source.splitlines() if line.strip()]
+        code += [line.strip() for line in cell.source.splitlines() if line.strip()]
+        for output in cell.get("outputs", []):
+            shown = _shown(output)
+            images += shown in IMAGE_TYPES
+            if shown == "text/markdown":
+                formulas += _formulas(_markdown().parse(output.data[shown]))
+            formulas += shown == "text/latex"
     return Expected(title=headings[0], headings=headings, sections=sections,
                     formulas=formulas, images=images, code=code, secrets=set(secrets),
                     markers=tuple(markers))
