@@ -9,11 +9,9 @@ whatever route: this is how a test tells "by hand" from "numerically" without
 knowing which numerical route a student took.
 """
 
-import warnings
-
 import numpy as np
 
-from course_lib.check.feedback import CheckFailed, call, check_function
+from course_lib.check.feedback import CheckFailed, _copy, _quietly, call, check_function
 
 __all__ = ["EXACT_ATOL", "EXACT_RTOL", "check_exact"]
 
@@ -54,12 +52,3 @@ def check_exact(fn, cases, expected=None, *, reference=None, name=None, hidden=F
             f"differences) does.\n  hint: this exercise asks for {method}, which agrees "
             "to about 15 digits.")
 
-
-def _copy(arg):
-    return arg.copy() if isinstance(arg, np.ndarray) else arg
-
-
-def _quietly(fn, args):
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return fn(*map(_copy, args))

@@ -189,8 +189,9 @@ def check_function(fn, cases, expected=None, *, reference=None, name=None, hidde
     reference: a function giving the right answer for the same arguments.
     name: the function's name in messages (default: fn.__name__).
     hidden: if True, messages show no inputs and no expected values.
-    blocked: course_lib functions that must not be called while ``fn`` runs
-        (the ones that would answer the exercise for the student).
+    blocked: the other routes to the answer, switched off while ``fn`` runs:
+        course_lib functions, or ``course_lib.check.other_routes(...)``, which
+        also takes the notebook's own functions and classes such as ``Value``.
     mistakes: pairs (wrong_function, explanation): when the answer equals
         wrong_function(*case), the explanation is shown.
     """
