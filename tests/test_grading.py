@@ -156,7 +156,8 @@ class GradedAssignment:
             if scores[test_id][0] >= scores[test_id][1]:
                 problems.append(f"{wrong.student}: {test_id} kept its points")
             if total(others) != maximum(others):
-                problems.append(f"{wrong.student} ({submission}): other cells lost points: {others}")
+                problems.append(f"{wrong.student} ({submission}): other cells lost points: "
+                                f"{others}")
             if flat(wrong.hint) not in flat(message):
                 problems.append(f"{wrong.student}: no {wrong.hint!r} in {message!r}")
             if "Traceback" in message or "File " in message:

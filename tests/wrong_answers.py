@@ -308,7 +308,8 @@ import graphlib
 
 
 def topological_order(graph):
-    return list(graphlib.TopologicalSorter({n: ins for n, (op, ins) in graph.items()}).static_order())
+    sorter = graphlib.TopologicalSorter({n: ins for n, (op, ins) in graph.items()})
+    return list(sorter.static_order())
 ''', "graphlib.TopologicalSorter is switched off"),
         WrongAnswer("engine-order", "topological_order", '''
 from course_lib import engine

@@ -142,7 +142,8 @@ def grad_check(f, args, grads, *, names=None, h=1e-5, tol=1e-6, atol=1e-8):
             raise GradientCheckError(
                 f"gradient for argument '{names[i]}' is wrong at index {idx}: "
                 f"analytic {analytic[idx]:.10g}, numerical {numeric[idx]:.10g} "
-                f"(relative error {err[idx]:.2e} > {tol:.0e}, with an absolute floor of {floor:g})"
+                f"(relative error {err[idx]:.2e} > {tol:.0e}, "
+                f"with an absolute floor of {floor:g})"
             )
         worst = max(worst, float(np.max(err, initial=0.0)))
     return worst
