@@ -414,7 +414,7 @@ def graph_221():
     return {"I": ("input", []), "W1": ("input", []), "W2": ("input", []),
             "Z1": ("matmul", ["I", "W1"]), "H": ("sigmoid", ["Z1"]),
             "Z2": ("matmul", ["W2", "H"]), "O": ("sigmoid", ["Z2"])}
-''', "the arguments of matmul are swapped"),
+''', "the arguments of a matmul are in the wrong order"),
         WrongAnswer("graph-221-own-operation", "graph_221", '''
 OPS["net221"] = lambda I, W1, W2: nn.sigmoid(W2 @ nn.sigmoid(W1 @ I))
 
