@@ -224,8 +224,8 @@ class Sigmoid(Op):
 
     name = "sigmoid"
 
-    def forward(self, x):
-        return numerics.sigmoid(x)
+    def forward(self, x):  # nn's own sigmoid (blocked with it), back in x's dtype
+        return numerics.sigmoid(x).astype(x.dtype, copy=False)
 
     def bprop(self, inputs, out, dout, i):
         return dout * (out * (1 - out))

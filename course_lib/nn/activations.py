@@ -7,12 +7,20 @@ return an array of the same shape, in float64.
 At a kink (ReLU and leaky ReLU at 0, step at 0) the derivative does not exist;
 we use the value from the right-hand side of the slides' definitions
 ("x if x > 0, else 0.1 x"), i.e. the slope for x <= 0.
+
+Every function here is ``blockable``, and functions built on another one call
+it by its public name: blocking ``sigmoid_grad`` while a student writes their
+own also blocks every course_lib route to it (``engine.rules.sigmoid_backward``,
+its tangent rule).  ``sigmoid``, ``sigmoid_grad`` and ``softmax`` are defined
+in course_lib.numerics (below engine, nn and check, which all use these very
+functions) and exported here.  ``_sigmoid``, ``_sigmoid_grad`` and ``_softmax``
+are older names for the same functions.
 """
 
 import numpy as np
 
-from course_lib import numerics
 from course_lib._blocking import blockable
+from course_lib.numerics import sigmoid, sigmoid_grad, softmax
 
 __all__ = [
     "LEAKY_SLOPE",
@@ -62,22 +70,6 @@ def leaky_relu_grad(x, slope=LEAKY_SLOPE):
     return np.where(_f64(x) > 0, 1.0, slope)
 
 
-def _sigmoid(x):
-    """1 / (1 + exp(-x)), without overflow for any x (course_lib.numerics.sigmoid)."""
-    return numerics.sigmoid(_f64(x))
-
-
-sigmoid = blockable(_sigmoid, "sigmoid")  # other functions here call _sigmoid
-
-
-def _sigmoid_grad(x):
-    """sigma'(x) = sigma(x) (1 - sigma(x)), at the input x."""
-    return numerics.sigmoid_grad(_f64(x))
-
-
-sigmoid_grad = blockable(_sigmoid_grad, "sigmoid_grad")
-
-
 @blockable
 def tanh(x):
     """Hyperbolic tangent, (e^x - e^-x) / (e^x + e^-x)."""
@@ -102,23 +94,15 @@ def step_grad(x, theta=0.0):
     return np.zeros_like(_f64(x))
 
 
-def _softmax(z, axis=-1):
-    """exp(z_i) / sum_j exp(z_j) along ``axis``, without overflow (course_lib.numerics.softmax).
-
-    z: (..., K).  Returns (..., K), entries in [0, 1] summing to 1 along axis.
-    """
-    return numerics.softmax(_f64(z), axis=axis)
-
-
-softmax = blockable(_softmax, "softmax")
-
-
 @blockable
 def softmax_jacobian(z):
     """Jacobian of softmax over the last axis: J[..., i, j] = d s_i / d z_j.
 
     z: (..., K).  Returns (..., K, K) with J = diag(s) - s s^T, s = softmax(z).
     """
-    s = _softmax(z)
+    s = softmax(z)
     eye = np.eye(s.shape[-1])
     return s[..., :, None] * (eye - s[..., None, :])
+
+
+_sigmoid, _sigmoid_grad, _softmax = sigmoid, sigmoid_grad, softmax  # older names
