@@ -5,6 +5,7 @@ used (``course_lib.nn.sigmoid`` imports numpy then), and matplotlib and
 graphviz load only when something is drawn (``course_lib.viz``).  The scalar
 engine needs no numpy at all.
 
+    course_lib.data    data sets (Iris, XOR) shipped offline, a seeded train/test split
     course_lib.engine  the scalar autodiff Value, graph walking
     course_lib.check   gradient checking and friendly checks for test cells
     course_lib.nn      activations and their derivatives, a small scalar MLP
@@ -13,7 +14,7 @@ engine needs no numpy at all.
 
 import importlib
 
-__all__ = ["check", "engine", "nn", "viz"]
+__all__ = ["check", "data", "engine", "nn", "viz"]
 __version__ = "0.1.0"
 
 
