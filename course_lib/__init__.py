@@ -8,7 +8,7 @@ engine needs no numpy at all.
     course_lib.data    data sets (Iris, XOR) shipped offline, a seeded train/test split
     course_lib.engine  the scalar autodiff Value, graph walking
     course_lib.check   gradient checking and friendly checks for test cells
-    course_lib.nn      activations and their derivatives, a small scalar MLP
+    course_lib.nn      activations, layers, losses; SGD, mini-batches, a training loop
     course_lib.viz     plots (matplotlib) and graph drawings (graphviz)
 """
 

@@ -117,7 +117,7 @@ def test_split_is_seeded_disjoint_complete_and_stratified():
     X, y = load_iris()
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, seed=3)
     again = train_test_split(X, y, test_size=0.2, seed=3)
-    for a, b in zip((X_tr, X_te, y_tr, y_te), again):
+    for a, b in zip((X_tr, X_te, y_tr, y_te), again, strict=True):
         assert np.array_equal(a, b)
     other = train_test_split(X, y, test_size=0.2, seed=4)
     assert not np.array_equal(X_te, other[1])

@@ -47,7 +47,8 @@ BARS = [True, False, True]
 def executed(tmp_path, name, first_cell=None):
     cells = ([first_cell] if first_cell else []) + [SETUP] + RUNS
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     NotebookClient(nb, timeout=60, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     nbformat.write(nb, tmp_path / name)
@@ -68,7 +69,7 @@ def notebooks(tmp_path_factory):
 
 def test_the_bar_is_a_widget_with_a_fixed_text_and_nothing_goes_to_stderr(notebooks):
     _, cells, _ = notebooks
-    for cell, bar in zip(cells, BARS):
+    for cell, bar in zip(cells, BARS, strict=True):
         assert not [o for o in cell.outputs if o.output_type == "error"
                     or o.get("name") == "stderr"], cell.outputs
         shown = outputs(cell, "display_data")
@@ -83,7 +84,7 @@ def test_the_bar_is_a_widget_with_a_fixed_text_and_nothing_goes_to_stderr(notebo
 
 def test_without_ipywidgets_there_is_no_bar_and_still_nothing_on_stderr(notebooks):
     _, with_widgets, without = notebooks
-    for cell, twin in zip(without, with_widgets):
+    for cell, twin in zip(without, with_widgets, strict=True):
         assert [o.output_type for o in cell.outputs] == ["stream"]
         assert cell.outputs[0].name == "stdout"
         assert cell.outputs[0].text == outputs(twin, "stream")[0].text  # the same run

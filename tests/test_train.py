@@ -108,7 +108,7 @@ def test_a_learning_rate_of_0_changes_nothing():
     full = float(cross_entropy(model(standardize(X)), y).data)
     history = fit(model, cross_entropy, SGD(model.parameters(), lr=0.0, momentum=0.9),
                   MiniBatches(standardize(X), y, 16, seed=0), epochs=3, progress=False)
-    assert all(np.array_equal(p.data, q) for p, q in zip(model.parameters(), before))
+    assert all(np.array_equal(p.data, q) for p, q in zip(model.parameters(), before, strict=True))
     # each epoch loss, a batch-size-weighted mean over the batches, is then the full-data loss
     np.testing.assert_allclose(history.epoch_loss, [full] * 3, rtol=1e-13)
     assert len(set(history.step_loss[:10])) > 1  # the batches themselves differ

@@ -23,7 +23,8 @@ class Run:  # what the plot reads of a training History: two fields
 
 
 def test_loss_curves_one_line_per_learning_rate_log_scale_when_they_span_decades():
-    fig = plot_loss_curves({"lr 0.1": [1.0, 0.1, 0.01, 0.001], "lr 0.01": Run([1.0, 0.8, 0.7, 0.6])})
+    fig = plot_loss_curves({"lr 0.1": [1.0, 0.1, 0.01, 0.001],
+                            "lr 0.01": Run([1.0, 0.8, 0.7, 0.6])})
     ax = fig.axes[0]
     assert [line.get_label() for line in ax.get_lines()] == ["lr 0.1", "lr 0.01"]
     assert ax.get_yscale() == "log" and "log scale" in ax.get_ylabel()

@@ -24,7 +24,8 @@ def train_test_split(X, y, *, test_size=0.2, seed=0, stratify=True):
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
     if not 0 < test_size < 1:
-        raise ValueError(f"test_size is the fraction to hold out, between 0 and 1, not {test_size!r}")
+        raise ValueError("test_size is the fraction to hold out, between 0 and 1, "
+                         f"not {test_size!r}")
     rng = np.random.default_rng(seed)
     groups = [np.flatnonzero(y == c) for c in np.unique(y)] if stratify else [np.arange(len(y))]
     test, train = [], []
@@ -46,7 +47,8 @@ def one_hot(y, num_classes=None):
     """
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"one_hot needs a 1-D array of integer labels, got {y.dtype} of shape {y.shape}")
+        raise ValueError("one_hot needs a 1-D array of integer labels, "
+                         f"got {y.dtype} of shape {y.shape}")
     num_classes = int(y.max()) + 1 if num_classes is None else num_classes
     if y.min() < 0 or y.max() >= num_classes:
         raise ValueError(f"labels must lie in 0 .. {num_classes - 1}, got {y.min()} .. {y.max()}")
@@ -65,5 +67,6 @@ def standardize(X, like=None):
     ref = X if like is None else np.asarray(like, dtype=np.float64)
     std = ref.std(axis=0)
     if np.any(std == 0):
-        raise ValueError(f"column(s) {np.flatnonzero(std == 0).tolist()} are constant: cannot scale them")
+        constant = np.flatnonzero(std == 0).tolist()
+        raise ValueError(f"column(s) {constant} are constant: cannot scale them")
     return (X - ref.mean(axis=0)) / std

@@ -68,7 +68,8 @@ def plot_decision_regions(predict, X, y, *, feature_names=None, class_names=None
     """
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"decision regions need exactly 2 features: X must be (N, 2), not {X.shape}")
+        raise ValueError("decision regions need exactly 2 features: "
+                         f"X must be (N, 2), not {X.shape}")
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = np.maximum(0.1 * (hi - lo), 0.5)
     g0, g1 = (np.linspace(lo[j] - pad[j], hi[j] + pad[j], resolution) for j in range(2))
