@@ -19,7 +19,6 @@ from course_lib import nn
 from course_lib.check import grad_check
 from course_lib.engine import Tensor, apply, grad, grad_table, ops
 from course_lib.nn.layers import AFFINE
-from course_lib.nn.losses import MSE
 
 
 def positive(a):

@@ -49,7 +49,7 @@ class Tensor:
     __array_ufunc__ = None  # array + Tensor calls Tensor.__radd__, not NumPy's loop
 
     def __init__(self, data, requires_grad=True, label=""):
-        self.data = float_array(data)
+        self.data = float_array(data.data if isinstance(data, Tensor) else data)
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.op = None
@@ -69,6 +69,9 @@ class Tensor:
 
     def __float__(self):
         return float(self.data)
+
+    def __array__(self, dtype=None, copy=None):  # np.asarray(t) gives t.data (no gradient)
+        return self.data if dtype is None else self.data.astype(dtype)
 
     def __repr__(self):
         data = np.array2string(self.data, precision=4, threshold=8, separator=", ")

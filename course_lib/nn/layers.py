@@ -85,10 +85,10 @@ class TensorMLP:
         self.act = act
 
     def __call__(self, x):
-        *hidden, last = self.layers
-        for layer in hidden:
-            x = getattr(layer(x), self.act)()
-        return last(x)
+        act, layers = getattr(Tensor, self.act), self.layers
+        for k in range(len(layers) - 1):
+            x = act(layers[k](x))
+        return layers[-1](x)
 
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]

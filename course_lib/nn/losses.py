@@ -19,14 +19,15 @@ __all__ = ["cross_entropy", "half_sse", "mse"]
 
 def _target(target, output):
     t = target if type(target) is Tensor else Tensor(target, requires_grad=False)
-    if t.shape != output.shape:
+    if t.data.shape != output.data.shape:
         raise ValueError(f"the target has shape {t.shape} but the output has shape "
                          f"{output.shape}: they must be equal (no broadcasting in a loss)")
     return t
 
 
 class MeanSquaredError(Op):
-    """out = mean((o - t)^2) over every entry, as one operation.
+    """out = mean((o - t)^2) over every entry, as one operation (one per call: it
+    keeps the difference o - t for its bprop, as PyTorch saves tensors).
 
     o, t: (N, K) (any shape, equal) -> out: ().  do = dout 2 (o - t) / n, n = o.size.
     """
@@ -34,21 +35,21 @@ class MeanSquaredError(Op):
     name = "mse"
 
     def forward(self, o, t):
-        d = o - t
+        self.diff = d = o - t
         return (d * d).sum() / d.size
 
     def bprop(self, inputs, out, dout, i):
-        o, t = inputs
-        do = (o - t) * (dout * (2 / o.size))
+        if isinstance(dout, np.ndarray):  # numbers: one multiplication, by a float
+            do = self.diff * (2 * float(dout) / self.diff.size)
+        else:  # Tensors: a graph of o and t, which can be differentiated again
+            o, t = inputs
+            do = (o - t) * (dout * (2 / o.size))
         return do if i == 0 else -do
-
-
-MSE = MeanSquaredError()
 
 
 def mse(output, target):
     """Mean squared error, mean over outputs and batch: (1/(N K)) sum (t - o)^2."""
-    return apply(MSE, output, _target(target, output))
+    return apply(MeanSquaredError(), output, _target(target, output))
 
 
 def half_sse(output, target):
