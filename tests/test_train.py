@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib.data import load_iris, one_hot, standardize
-from course_lib.engine import Tensor
+from course_lib.engine import Tensor, Value
 from course_lib.nn import SGD, Linear, MiniBatches, TensorMLP, cross_entropy, fit, \
     half_sse, mse
 
@@ -88,6 +88,18 @@ def test_step_without_a_gradient_is_refused_and_unreached_parameters_stay():
         SGD([], lr=0.1)
 
 
+def test_sgd_steps_scalar_values_too():
+    w, b = Value(0.6), Value(0.9)
+    opt = SGD([w, b], lr=0.15, momentum=0.5)
+    for _ in range(2):
+        opt.zero_grad()
+        assert w.grad == 0.0
+        (w * 2.0 + b).backward()  # d/dw = 2, d/db = 1
+        opt.step()
+    assert w.data == pytest.approx(0.6 - 0.15 * 2 - 0.15 * (0.5 * 2 + 2))
+    assert b.data == pytest.approx(0.9 - 0.15 * 1 - 0.15 * (0.5 * 1 + 1))
+
+
 # --- fit --------------------------------------------------------------------------------------
 
 def test_a_seeded_run_reproduces_its_losses_exactly():
@@ -134,6 +146,13 @@ def test_a_diverging_run_stops_and_says_so_without_warnings(capfd):
     assert len(history.epoch_loss) < 500 and not math.isfinite(history.epoch_loss[-1])
     assert "diverged at step" in repr(history)
     assert capfd.readouterr().err == ""
+
+
+def test_fit_refuses_an_epoch_without_batches():
+    layer = Linear(4, 3, seed=0)
+    with pytest.raises(ValueError, match="no mini-batch in an epoch"):
+        fit(layer, mse, SGD(layer.parameters(), lr=0.1),
+            MiniBatches(IBM_X, IBM_T, 2, drop_last=True), progress=False)
 
 
 def test_fit_refuses_a_loss_that_is_not_one_number():

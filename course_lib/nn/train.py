@@ -53,6 +53,9 @@ def fit(model, loss, optimiser, batches, epochs=1, *, progress=None):
     progress: show a progress bar over the epochs: True, False, or None for a bar
     when the run has at least PROGRESS_MIN_STEPS steps.
     """
+    if len(batches) == 0:
+        raise ValueError("there is no mini-batch in an epoch: with drop_last=True the "
+                         "batch size must not exceed the number of examples")
     history = History()
     show = progress if progress is not None else epochs * len(batches) >= PROGRESS_MIN_STEPS
     bar = progress_bar(epochs, desc="training", show=show)
