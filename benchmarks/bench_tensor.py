@@ -208,7 +208,8 @@ def main():
 def report(results, losses):
     ok = True
     print(f"\n{'size (N, D, H, O)':26} {'ours ms':>9} {'torch':>9} {'numpy':>9} "
-          f"{'tuned':>9} | {'/torch':>6} {'/numpy':>6} {'/tuned':>6} {'bwd/fwd':>7}")
+          f"{'tuned':>9} | {'/torch':>6} {'/numpy':>6} {'/tuned':>6} {'bwd/fwd':>7} | "
+          f"{'numpy/torch':>11}")
     for size, (n, d, h, o) in SIZES.items():
         ref = losses[size]["torch"]
         for impl, values in losses[size].items():  # the same losses, step by step
@@ -225,9 +226,11 @@ def report(results, losses):
         ok &= not missed
         ms = " ".join(f"{step[i] * 1000:9.3f}" for i in IMPLS)
         print(f"{size:7} {str((n, d, h, o)):18} {ms} | {to_torch:6.2f} {to_numpy:6.2f} "
-              f"{to_tuned:6.2f} {bwd_fwd:7.2f}{'  MISSED' if missed else ''}")
+              f"{to_tuned:6.2f} {bwd_fwd:7.2f} | {step['numpy'] / step['torch']:11.2f}"
+              f"{'  MISSED' if missed else ''}")
     print("(median ms per step; ratios of course_lib's median step time, and its backward "
-          "over its forward)")
+          "over its forward; numpy/torch: the hand-written step against torch, the limit of "
+          "/torch for any engine on NumPy)")
     print("targets: /torch <= 0.75, /numpy <= 1.5 at every size, bwd/fwd <= 2 at medium "
           f"and large: {'all met' if ok else 'MISSED'}")
     print(f"losses agree across all four (first step, per size): "

@@ -125,7 +125,7 @@ def test_second_derivatives_match_central_differences_of_the_gradient(name, data
     rng = np.random.default_rng(1)
     directions = [rng.uniform(-1, 1, v.shape) for v in values]
 
-    def directional(xs, gs):
+    def directional(gs):
         """sum_i <grad_i, v_i>: its gradient is the Hessian times v."""
         total = 0.0
         for g, v in zip(gs, directions):
@@ -134,7 +134,7 @@ def test_second_derivatives_match_central_differences_of_the_gradient(name, data
 
     xs = as_tensors(values)
     gs = grad(weighted_output(f, xs, weights), xs)
-    hessian_times_v = grad(directional(xs, gs), xs)  # grad of grad
+    hessian_times_v = grad(directional(gs), xs)  # grad of grad
 
     def first_derivative(*vals):  # by backward(), independently of grad
         ts = as_tensors(vals)
@@ -268,6 +268,8 @@ def test_clear_errors_for_wrong_use():
     x = Tensor(np.ones((2, 3)))
     with pytest.raises(ValueError, match="one element"):
         x.backward()
+    with pytest.raises(ValueError, match="one element"):
+        grad(x, [x])
     with pytest.raises(TypeError, match="number"):
         x ** x
     with pytest.raises(ValueError, match="1-D or 2-D"):

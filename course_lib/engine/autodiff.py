@@ -71,6 +71,10 @@ def _backprop(root, symbolic, keep, on_edge, fill):
     is complete.  A heap finds the newest; each node is taken once and each
     edge is used once, without recursion.
     """
+    if root.data.size != 1:
+        raise ValueError(f"the gradient needs a Tensor of one element (a loss) to start "
+                         f"from, this one has shape {root.data.shape}: take .sum() or "
+                         ".mean() first")
     ones = _seed(root.data.dtype, root.data.shape)
     table = {root: type(root)(ones, requires_grad=False) if symbolic else ones}
     waiting = [(-root._made, root)]

@@ -16,9 +16,9 @@ so the same code serves both kinds of backward pass:
                       node of a new graph that can be differentiated again
                       (``course_lib.engine.grad`` works this way).
 
-bprop returns the gradient in the shape of ``out``'s broadcast result where
-inputs were broadcast; the backward pass sums it back to the input's shape
-with the one helper ``unbroadcast`` (only where the shapes differ).
+Where an input was broadcast, its bprop may return a gradient of ``out``'s
+shape: the backward pass sums it back to the input's shape with the one
+helper ``unbroadcast``, only where the shapes differ.
 An op that needs a parameter (an exponent, an axis) is an instance made per
 call; the others are single shared instances, at the end of this file.
 """

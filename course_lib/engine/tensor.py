@@ -80,39 +80,31 @@ class Tensor:
 
     # -- arithmetic, with numbers and arrays on either side ---------------------------------------
     def __add__(self, other):
-        other = _tensor(other, self)
-        return _made_by(ADD, ADD.forward(self.data, other.data), (self, other))
+        return _apply2(ADD, self, _tensor(other, self))
 
     def __radd__(self, other):
-        other = _tensor(other, self)
-        return _made_by(ADD, ADD.forward(other.data, self.data), (other, self))
+        return _apply2(ADD, _tensor(other, self), self)
 
     def __sub__(self, other):
-        other = _tensor(other, self)
-        return _made_by(SUB, SUB.forward(self.data, other.data), (self, other))
+        return _apply2(SUB, self, _tensor(other, self))
 
     def __rsub__(self, other):
-        other = _tensor(other, self)
-        return _made_by(SUB, SUB.forward(other.data, self.data), (other, self))
+        return _apply2(SUB, _tensor(other, self), self)
 
     def __mul__(self, other):
-        other = _tensor(other, self)
-        return _made_by(MUL, MUL.forward(self.data, other.data), (self, other))
+        return _apply2(MUL, self, _tensor(other, self))
 
     def __rmul__(self, other):
-        other = _tensor(other, self)
-        return _made_by(MUL, MUL.forward(other.data, self.data), (other, self))
+        return _apply2(MUL, _tensor(other, self), self)
 
     def __truediv__(self, other):
-        other = _tensor(other, self)
-        return _made_by(DIV, DIV.forward(self.data, other.data), (self, other))
+        return _apply2(DIV, self, _tensor(other, self))
 
     def __rtruediv__(self, other):
-        other = _tensor(other, self)
-        return _made_by(DIV, DIV.forward(other.data, self.data), (other, self))
+        return _apply2(DIV, _tensor(other, self), self)
 
     def __neg__(self):
-        return _made_by(NEG, NEG.forward(self.data), (self,))
+        return _apply1(NEG, self)
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor) or not np.isscalar(exponent):
@@ -127,19 +119,19 @@ class Tensor:
 
     # -- elementwise functions -------------------------------------------------------------------
     def relu(self):
-        return _made_by(RELU, RELU.forward(self.data), (self,))
+        return _apply1(RELU, self)
 
     def sigmoid(self):
-        return _made_by(SIGMOID, SIGMOID.forward(self.data), (self,))
+        return _apply1(SIGMOID, self)
 
     def tanh(self):
-        return _made_by(TANH, TANH.forward(self.data), (self,))
+        return _apply1(TANH, self)
 
     def exp(self):
-        return _made_by(EXP, EXP.forward(self.data), (self,))
+        return _apply1(EXP, self)
 
     def log(self):
-        return _made_by(LOG, LOG.forward(self.data), (self,))
+        return _apply1(LOG, self)
 
     # -- reductions and shapes ------------------------------------------------------------------
     def sum(self, axis=None, keepdims=False):
@@ -159,7 +151,7 @@ class Tensor:
 
     @property
     def T(self):
-        return _made_by(TRANSPOSE, TRANSPOSE.forward(self.data), (self,))
+        return _apply1(TRANSPOSE, self)
 
     def broadcast_to(self, shape):
         return _apply1(ops.BroadcastTo(tuple(shape)), self)
@@ -173,9 +165,6 @@ class Tensor:
         ``grad``, so set it to None between training steps.  Every Tensor an
         operation made gets this pass's gradient.
         """
-        if self.data.size != 1:
-            raise ValueError(f"backward() needs a Tensor of one element (a loss), "
-                             f"this one has shape {self.shape}: take .sum() or .mean() first")
         if not self.requires_grad:
             raise ValueError("backward() on a Tensor that depends on nothing with "
                              "requires_grad=True: there is no gradient to compute")
@@ -186,7 +175,7 @@ def _tensor(value, like):
     """value as a Tensor; a number becomes a constant of ``like``'s dtype (as NumPy does)."""
     if type(value) is Tensor:
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, np.integer)):
         value = np.asarray(value, dtype=like.data.dtype)
     return Tensor(value, requires_grad=False)
 
@@ -231,13 +220,17 @@ def _apply1(op, x):
     return _made_by(op, op.forward(x.data), (x,))
 
 
+def _apply2(op, x, y):
+    return _made_by(op, op.forward(x.data, y.data), (x, y))
+
+
 def _matmul(x, w):
     """x @ w for 1-D or 2-D operands; a 1-D one becomes a row (x) or a column (w)."""
     if x.data.ndim == 2 and w.data.ndim == 2:
-        return _made_by(MATMUL, MATMUL.forward(x.data, w.data), (x, w))
+        return _apply2(MATMUL, x, w)
     if not (1 <= x.ndim <= 2 and 1 <= w.ndim <= 2):
         raise ValueError(f"@ takes 1-D or 2-D Tensors, got shapes {x.shape} and {w.shape}")
     shape = x.shape[:-1] + w.shape[1:]  # NumPy's result shape
     x2 = x.reshape(1, -1) if x.ndim == 1 else x
     w2 = w.reshape(-1, 1) if w.ndim == 1 else w
-    return apply(MATMUL, x2, w2).reshape(shape)
+    return _apply2(MATMUL, x2, w2).reshape(shape)
