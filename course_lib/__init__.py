@@ -5,18 +5,21 @@ used (``course_lib.nn.sigmoid`` imports numpy then), and matplotlib and
 graphviz load only when something is drawn (``course_lib.viz``).
 
     course_lib.numerics  stable sigmoid and softmax formulas (NumPy only), used by all below
+    course_lib.data      data sets (Iris, XOR) shipped offline, a seeded train/test split
     course_lib.engine    autodiff: the scalar Value, the array Tensor, grad, graph walking
     course_lib.check     gradient checking and friendly checks for test cells
-    course_lib.nn        activations, Linear/TensorMLP and losses on Tensor, a scalar MLP
+    course_lib.nn        activations, Linear/TensorMLP and losses on Tensor, a scalar MLP;
+                         SGD, mini-batches and a training loop (fit)
     course_lib.viz       plots (matplotlib) and graph drawings (graphviz)
 
-Dependencies point one way: numerics <- engine <- nn; check and viz see the
-engine's nodes only through their fields (tests/test_layering.py).
+Dependencies point one way: numerics <- engine <- nn; data needs NumPy only;
+check and viz see the engine's nodes only through their fields
+(tests/test_layering.py).
 """
 
 import importlib
 
-__all__ = ["check", "engine", "nn", "viz"]
+__all__ = ["check", "data", "engine", "nn", "viz"]
 __version__ = "0.1.0"
 
 

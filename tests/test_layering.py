@@ -15,13 +15,15 @@ PACKAGE = ROOT / "course_lib"
 
 # course_lib modules each layer may import (besides the standard library, and numpy everywhere)
 ALLOWED = {
+    "data": {"course_lib.data"},
     "numerics": {"course_lib._blocking"},
     "engine": {"course_lib.engine", "course_lib.numerics", "course_lib._blocking"},
     "nn": {"course_lib.nn", "course_lib.engine", "course_lib.numerics", "course_lib._blocking"},
     "check": {"course_lib.check", "course_lib.numerics", "course_lib._blocking"},
     "viz": {"course_lib.viz", "course_lib.engine.graph"},  # the graph walk, by fields only
 }
-THIRD_PARTY = {"numerics": {"numpy"}, "engine": {"numpy"}, "nn": {"numpy"},
+THIRD_PARTY = {"data": {"numpy"}, "numerics": {"numpy"}, "engine": {"numpy"},
+               "nn": {"numpy", "tqdm"},  # tqdm: fit's progress bar
                "check": {"numpy"}, "viz": {"numpy", "graphviz", "matplotlib"}}
 
 

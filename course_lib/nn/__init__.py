@@ -4,6 +4,9 @@
     layers        Linear and TensorMLP on course_lib.engine.Tensor
     losses        mse, half_sse, cross_entropy on Tensors
     scalar_mlp    MLP, Layer, Neuron: a small network of scalar Values, for demos
+    optim         SGD (with optional momentum)
+    batches       MiniBatches: seeded, shuffled mini-batches per epoch
+    train         fit, History: a training loop that records its losses
 """
 
 from course_lib.nn.activations import (
@@ -24,6 +27,10 @@ from course_lib.nn.activations import (
 from course_lib.nn.layers import Linear, TensorMLP
 from course_lib.nn.losses import cross_entropy, half_sse, mse
 from course_lib.nn.scalar_mlp import MLP, Layer, Neuron
+from course_lib.nn.batches import MiniBatches
+from course_lib.nn.optim import SGD
+from course_lib.nn.progress import PROGRESS_MIN_STEPS
+from course_lib.nn.train import History, fit
 
 __all__ = [
     "Layer",
@@ -47,4 +54,9 @@ __all__ = [
     "step_grad",
     "tanh",
     "tanh_grad",
+    "History",
+    "MiniBatches",
+    "PROGRESS_MIN_STEPS",
+    "SGD",
+    "fit",
 ]
