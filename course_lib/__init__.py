@@ -9,11 +9,12 @@ engine needs no numpy at all.
     course_lib.check   gradient checking and friendly checks for test cells
     course_lib.nn      activations and their derivatives, a small scalar MLP
     course_lib.viz     plots (matplotlib) and graph drawings (graphviz)
+    course_lib.frameworks  the same networks in Keras (keras and jax load when used)
 """
 
 import importlib
 
-__all__ = ["check", "engine", "nn", "viz"]
+__all__ = ["check", "engine", "frameworks", "nn", "viz"]
 __version__ = "0.1.0"
 
 
