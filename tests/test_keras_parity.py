@@ -267,6 +267,17 @@ def test_an_optimizer_made_before_float64_keeps_a_float32_learning_rate(keras, d
     assert min(difference(reference, run)) > BROKEN
 
 
+def test_float64_stays_float64_in_keras_ops(keras):
+    """setup_keras' workaround works (see also test_keras_env.py's canary)."""
+    rng = np.random.default_rng(2)
+    x, t = rng.normal(size=(7, 3)), rng.normal(size=(7, 3))
+    assert keras.ops.mean(x).dtype == keras.ops.tanh(x).dtype == "float64"
+    assert abs(float(keras.ops.mean(x)) - x.mean()) <= 1e-16
+    np.testing.assert_allclose(keras.ops.tanh(x), np.tanh(x), rtol=1e-15)
+    mse = float(keras.losses.MeanSquaredError()(t, x))
+    assert abs(mse - np.mean((t - x) ** 2)) <= 1e-15
+
+
 def test_parity_needs_the_float64_workaround(keras, data, reference, monkeypatch):
     """Fails when keras no longer computes float64 in float32 on JAX (keras#23223
     fixed): then delete _keep_float64 in course_lib/frameworks/keras_env.py."""
