@@ -68,10 +68,12 @@ lab: install
 test: install
 	$(BIN)/python -m pytest
 
-# Speed measurements (not tests): micrograd is installed for the comparison only.
+# Speed measurements (not tests): micrograd and torch (the CPU wheel, pinned:
+# never an unpinned torch) are installed for the comparisons only.
 bench: install
-	$(BIN)/python -m pip install --quiet micrograd==0.1.0
+	$(BIN)/python -m pip install --quiet micrograd==0.1.0 torch==2.13.0
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_tensor.py
 	$(BIN)/python benchmarks/bench_startup.py
 
 # For course authors: re-run the solution notebooks so their stored outputs are

@@ -2,14 +2,17 @@
 
 Importing ``course_lib`` is cheap on purpose: the subpackages load when first
 used (``course_lib.nn.sigmoid`` imports numpy then), and matplotlib and
-graphviz load only when something is drawn (``course_lib.viz``).  The scalar
-engine needs no numpy at all.
+graphviz load only when something is drawn (``course_lib.viz``).
 
-    course_lib.engine  the scalar autodiff Value, graph walking
-    course_lib.check   gradient checking and friendly checks for test cells
-    course_lib.nn      activations and their derivatives, a small scalar MLP
-    course_lib.viz     plots (matplotlib) and graph drawings (graphviz)
-    course_lib.frameworks  the same networks in Keras (keras and jax load when used)
+    course_lib.numerics  stable sigmoid and softmax formulas (NumPy only), used by all below
+    course_lib.engine    autodiff: the scalar Value, the array Tensor, grad, graph walking
+    course_lib.check     gradient checking and friendly checks for test cells
+    course_lib.nn        activations, Linear/TensorMLP and losses on Tensor, a scalar MLP
+    course_lib.viz       plots (matplotlib) and graph drawings (graphviz)
+    course_lib.frameworks  the same networks in Keras (keras and jax load when called)
+
+Dependencies point one way: numerics <- engine <- nn; check and viz see the
+engine's nodes only through their fields (tests/test_layering.py).
 """
 
 import importlib

@@ -9,7 +9,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from course_lib.nn.activations import _sigmoid, _softmax
+from course_lib.numerics import sigmoid as _sigmoid
+from course_lib.numerics import softmax as _softmax
 
 __all__ = [
     "FORWARD_DIFFERENCE",

@@ -1,7 +1,7 @@
 """Walking a computational graph: every node exposes its inputs as ``parents``.
 
-Works for any node type with a ``parents`` tuple (``Value`` here) that hashes
-by identity.  No recursion, so a chain of 100,000 operations is as easy as a
+Works for any node type with a ``parents`` tuple (``Value``, ``Tensor``) that
+hashes by identity.  No recursion, so a chain of 100,000 operations is as easy as a
 chain of 3.
 """
 

@@ -14,7 +14,8 @@ All work on numbers or equally shaped arrays (no broadcasting).
 import numpy as np
 
 from course_lib._blocking import blockable
-from course_lib.nn.activations import _sigmoid, _sigmoid_grad
+from course_lib.numerics import sigmoid as _sigmoid
+from course_lib.numerics import sigmoid_grad as _sigmoid_grad
 
 __all__ = [
     "BACKWARD",

@@ -1,4 +1,10 @@
-"""Neural-network pieces: activations and their derivatives; a scalar MLP for demos."""
+"""Neural-network pieces.
+
+    activations   elementwise functions on arrays and their derivatives (relu, sigmoid_grad, ...)
+    layers        Linear and TensorMLP on course_lib.engine.Tensor
+    losses        mse, half_sse, cross_entropy on Tensors
+    scalar_mlp    MLP, Layer, Neuron: a small network of scalar Values, for demos
+"""
 
 from course_lib.nn.activations import (
     LEAKY_SLOPE,
@@ -15,12 +21,19 @@ from course_lib.nn.activations import (
     tanh,
     tanh_grad,
 )
+from course_lib.nn.layers import Linear, TensorMLP
+from course_lib.nn.losses import cross_entropy, half_sse, mse
 from course_lib.nn.scalar_mlp import MLP, Layer, Neuron
 
 __all__ = [
     "Layer",
+    "Linear",
     "MLP",
     "Neuron",
+    "TensorMLP",
+    "cross_entropy",
+    "half_sse",
+    "mse",
     "LEAKY_SLOPE",
     "leaky_relu",
     "leaky_relu_grad",

@@ -11,6 +11,7 @@ we use the value from the right-hand side of the slides' definitions
 
 import numpy as np
 
+from course_lib import numerics
 from course_lib._blocking import blockable
 
 __all__ = [
@@ -62,14 +63,8 @@ def leaky_relu_grad(x, slope=LEAKY_SLOPE):
 
 
 def _sigmoid(x):
-    """1 / (1 + exp(-x)), computed without overflow for any x.
-
-    For x >= 0 use 1 / (1 + e^-x); for x < 0 the equal form e^x / (1 + e^x).
-    Both only ever exponentiate a number <= 0, so exp never overflows.
-    """
-    x = _f64(x)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    """1 / (1 + exp(-x)), without overflow for any x (course_lib.numerics.sigmoid)."""
+    return numerics.sigmoid(_f64(x))
 
 
 sigmoid = blockable(_sigmoid, "sigmoid")  # other functions here call _sigmoid
@@ -77,11 +72,10 @@ sigmoid = blockable(_sigmoid, "sigmoid")  # other functions here call _sigmoid
 
 def _sigmoid_grad(x):
     """sigma'(x) = sigma(x) (1 - sigma(x)), at the input x."""
-    s = _sigmoid(x)
-    return s * (1.0 - s)
+    return numerics.sigmoid_grad(_f64(x))
 
 
-sigmoid_grad = blockable(_sigmoid_grad, "sigmoid_grad")  # engine.rules calls _sigmoid_grad
+sigmoid_grad = blockable(_sigmoid_grad, "sigmoid_grad")
 
 
 @blockable
@@ -109,15 +103,11 @@ def step_grad(x, theta=0.0):
 
 
 def _softmax(z, axis=-1):
-    """exp(z_i) / sum_j exp(z_j) along ``axis``, without overflow.
+    """exp(z_i) / sum_j exp(z_j) along ``axis``, without overflow (course_lib.numerics.softmax).
 
     z: (..., K).  Returns (..., K), entries in [0, 1] summing to 1 along axis.
-    Subtracting max(z) first changes nothing mathematically (the factor
-    e^-max cancels) but keeps every exponent <= 0.
     """
-    z = _f64(z)
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    return numerics.softmax(_f64(z), axis=axis)
 
 
 softmax = blockable(_softmax, "softmax")
