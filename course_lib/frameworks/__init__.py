@@ -2,7 +2,9 @@
 
     setup_keras()                Keras on JAX, CPU, float64; call it before any `import keras`
     dense_network, ibm_network   Keras models of the course's networks
+    keras_twin                   the Keras model of a TensorMLP, with its weights
     to_keras, from_keras         weights as [(W, b), ...] <-> model.set_weights / get_weights
+    load_weights                 [(W, b), ...] into a TensorMLP
     loss_and_gradients, jaxpr    jax.grad and jax.make_jaxpr through model.stateless_call
 
 Importing this package loads neither keras nor jax: they load when called.
@@ -17,6 +19,8 @@ from course_lib.frameworks.keras_nets import (
     ibm_example,
     ibm_network,
     jaxpr,
+    keras_twin,
+    load_weights,
     loss_and_gradients,
     summary_text,
     to_keras,
@@ -32,6 +36,8 @@ __all__ = [
     "ibm_example",
     "ibm_network",
     "jaxpr",
+    "keras_twin",
+    "load_weights",
     "loss_and_gradients",
     "setup_keras",
     "summary_text",

@@ -3,8 +3,9 @@
 Weights travel as a list of ``(W, b)`` pairs, one per layer, ``W: (in, out)``,
 ``b: (out,)``: the row convention of the course (``out = x @ W + b``), which
 is also the shape of a Keras ``Dense`` kernel, so nothing is transposed.
-Tensors of ``course_lib.engine`` may stand for the arrays (their ``.data`` is
-used).
+The arrays may be ``course_lib.engine.Tensor``s, and a network of
+``course_lib.nn`` layers (``TensorMLP``: ``.layers``, each with ``.W`` and
+``.b``) may stand for the whole list.
 
 Every function imports Keras through ``setup_keras()`` when it is called:
 importing this module loads neither keras nor jax.
@@ -22,6 +23,8 @@ __all__ = [
     "ibm_example",
     "ibm_network",
     "jaxpr",
+    "keras_twin",
+    "load_weights",
     "loss_and_gradients",
     "summary_text",
     "to_keras",
@@ -65,12 +68,17 @@ def ibm_example():
     return dense_network((4, 3), weights=weights, name="ibm_example"), IBM_INPUT, IBM_TARGET
 
 
+def keras_twin(net):
+    """A Keras model of the course's network ``net`` (a ``TensorMLP``): the same
+    layer sizes, hidden activation and weights (copied)."""
+    sizes = [net.layers[0].W.shape[0]] + [layer.W.shape[1] for layer in net.layers]
+    return dense_network(sizes, activation=net.act, weights=net)
+
+
 def to_keras(weights):
-    """``[(W, b), ...]`` -> the flat list ``model.set_weights`` takes: ``[W1, b1, W2, b2, ...]``."""
-    flat = []
-    for W, b in weights:
-        flat += [np.asarray(getattr(W, "data", W)), np.asarray(getattr(b, "data", b))]
-    return flat
+    """``[(W, b), ...]`` or a ``TensorMLP`` -> the flat list ``model.set_weights`` takes:
+    ``[W1, b1, W2, b2, ...]`` (NumPy arrays)."""
+    return [np.asarray(array) for pair in _pairs(weights) for array in pair]
 
 
 def from_keras(model):
@@ -78,6 +86,28 @@ def from_keras(model):
     # the same as model.get_weights(), without its NumPy 2 DeprecationWarning
     flat = [np.asarray(v.value) for v in model.weights]
     return list(zip(flat[0::2], flat[1::2]))
+
+
+def load_weights(net, weights):
+    """Copy ``[(W, b), ...]`` (``from_keras(model)``, say) into the layers of ``net``
+    (a ``TensorMLP``), keeping its dtype.  Returns ``net``."""
+    pairs = _pairs(weights)
+    if len(pairs) != len(net.layers):
+        raise ValueError(f"{len(pairs)} (W, b) pairs for a network of {len(net.layers)} layers")
+    for layer, (W, b) in zip(net.layers, pairs):
+        for tensor, value in ((layer.W, W), (layer.b, b)):
+            value = np.asarray(value)
+            if value.shape != tensor.shape:
+                raise ValueError(f"a weight of shape {value.shape} for one of shape "
+                                 f"{tensor.shape}")
+            tensor.data = value.astype(tensor.dtype)  # a copy
+    return net
+
+
+def _pairs(weights):
+    if hasattr(weights, "layers"):
+        return [(layer.W, layer.b) for layer in weights.layers]
+    return list(weights)
 
 
 def summary_text(model):
