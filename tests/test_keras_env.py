@@ -1,12 +1,12 @@
 """Keras' traps, and ``setup_keras()`` where the notebooks run.
 
 Plain Keras is checked in fresh processes (the traps setup_keras exists for,
-and the float64 bug it works around).  Then one small graded notebook
-whose first cell calls ``setup_keras()`` runs, in an environment without any
-KERAS_* or JAX_* variable and with an empty home, under strict nbval, under
-nbgrader's autograde with the course's nbgrader_config.py, and in a kernel
-that a real JupyterLab server starts: the same outputs everywhere, nothing on
-stderr, nothing written to the home.
+and the float64 bug it works around).  Then one small graded notebook whose
+first cell calls ``setup_keras()`` runs, in an environment without any KERAS_*
+or JAX_* variable and with an empty home: in a kernel that a real JupyterLab
+server starts, under strict nbval (which must reproduce what Lab showed) and
+under nbgrader's autograde with the course's nbgrader_config.py.  The same
+outputs everywhere, nothing on stderr, nothing written to the home.
 """
 
 import json
@@ -22,7 +22,6 @@ import uuid
 import nbformat
 import pytest
 from course import ROOT, TempCourse, nbgrader_meta
-from nbclient import NotebookClient
 
 from course_lib.frameworks import KERAS_HOME
 
@@ -73,25 +72,38 @@ def test_plain_keras_needs_a_backend_and_writes_to_the_home(tmp_path):
     assert config["backend"] == "tensorflow"  # written to the home by the first import
 
 
-def test_keras_3_15_1_still_computes_float64_in_float32_on_jax(tmp_path):
+def test_plain_keras_on_jax_truncates_float64_and_computes_it_in_float32(tmp_path):
     """The canary of the float64 workaround (course_lib/frameworks/keras_env.py,
-    _keep_float64): when this fails, the installed keras keeps float64
-    (keras-team/keras#23223 fixed, #23225 released): delete the workaround,
-    its test in test_keras_parity.py and this test."""
+    _keep_float64): when it fails on "promotes float64 to", the installed keras
+    keeps float64 (keras-team/keras#23223 fixed, #23225 released): delete the
+    workaround, test_parity_needs_the_float64_workaround and that line here."""
     env = clean_environ(tmp_path / "home")
-    env.update(KERAS_BACKEND="jax", JAX_ENABLE_X64="1", JAX_PLATFORMS="cpu",
-               KERAS_HOME=str(tmp_path / "keras_home"))
+    env.update(KERAS_BACKEND="jax", JAX_PLATFORMS="cpu", KERAS_HOME=str(tmp_path / "keras_home"))
     out = run_python("""
         import sys
-        import numpy as np
+        import jax
         import keras
+        import numpy as np
         from keras.src.backend.common import dtypes
-        keras.config.set_floatx("float64")
-        print(keras.__version__, dtypes.result_type("float64", "float64"))
+
         rng = np.random.default_rng(0)
         x, t = rng.normal(size=(7, 3)), rng.normal(size=(7, 3))
-        mse = float(keras.losses.MeanSquaredError()(t, x))
-        print(abs(mse - np.mean((t - x) ** 2)) > 1e-9)
+        def mse_error():
+            return abs(float(keras.losses.MeanSquaredError()(t, x)) - np.mean((t - x) ** 2))
+
+        keras.config.set_floatx("float64")
+        layer = keras.layers.Dense(2)
+        layer.build((None, 3))
+        print("without JAX_ENABLE_X64:", layer.kernel.value.dtype)
+        jax.config.update("jax_enable_x64", True)
+        print("keras", keras.__version__, "promotes float64 to",
+              dtypes.result_type("float64", "float64"))
+        print("its mse is off by more than 1e-9:", mse_error() > 1e-9, flush=True)
+        print("--- setup_keras", file=sys.stderr, flush=True)
+
+        from course_lib.frameworks import setup_keras
+        keras = setup_keras()  # after `import keras`, with the JAX backend: it still works
+        print("after setup_keras, by at most 1e-15:", mse_error() <= 1e-15)
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3)])
         model.compile(optimizer="sgd", loss="mse")
         print("verbose=0:", flush=True)
@@ -100,14 +112,17 @@ def test_keras_3_15_1_still_computes_float64_in_float32_on_jax(tmp_path):
         model.fit(x, t, epochs=1, verbose=1)
         """, env, tmp_path)
     assert out.returncode == 0, out.stderr
-    version_line, error_line, quiet, *loud = out.stdout.splitlines()
-    version, promoted = version_line.split()
-    assert promoted == "float32", (
-        f"keras {version} keeps float64: remove the float64 workaround (see the docstring)")
-    assert error_line == "True"  # the mse is computed in float32
-    assert quiet == "verbose=0:" and loud[0] == "verbose=1:"
-    assert "ms/step" in "".join(loud)  # a timing: strict nbval would differ on every run
-    assert out.stderr == ""  # JAX on the CPU with 64 bits says nothing on import or first use
+    lines = out.stdout.splitlines()
+    assert lines[:4] == [
+        "without JAX_ENABLE_X64: float32",
+        "keras 3.15.1 promotes float64 to float32",
+        "its mse is off by more than 1e-9: True",
+        "after setup_keras, by at most 1e-15: True"], "\n".join(lines[:4])
+    assert lines[4] == "verbose=0:" and lines[5] == "verbose=1:"
+    assert "ms/step" in "".join(lines[6:])  # a timing: strict nbval would differ on every run
+    before, after = out.stderr.split("--- setup_keras\n")
+    assert "Explicitly requested dtype float64" in before  # a graded cell would score 0
+    assert after == ""
     assert (tmp_path / "keras_home" / "keras.json").is_file()
     assert not (tmp_path / "home" / ".keras").exists()
 
@@ -175,24 +190,27 @@ def text_outputs(cell):
 
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory):
-    """The probe's source notebook, executed with its outputs (as `make outputs` does),
-    in an environment without Keras' variables.  Returns (folder, executed notebook, home)."""
-    folder = tmp_path_factory.mktemp("source") / PROBE
+    """The probe notebook opened in a real JupyterLab server (started as `make lab`
+    starts it, in an environment without Keras' variables) and run cell by cell in
+    the kernel it starts, as the browser does; saved with its outputs.
+    Returns (folder, notebook, home)."""
+    root, home = tmp_path_factory.mktemp("lab"), tmp_path_factory.mktemp("home")
+    folder = root / PROBE
     folder.mkdir()
-    home = tmp_path_factory.mktemp("home")
     nb = probe_notebook()
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in clean_environ(home).items():
-            mp.setenv(key, value)
-        for key in [k for k in os.environ if k.startswith(("KERAS_", "JAX_"))]:
-            mp.delenv(key)
-        NotebookClient(nb, timeout=60, kernel_name="python3",
-                       resources={"metadata": {"path": str(folder)}}).execute()
+    nbformat.write(nb, folder / f"{PROBE}.ipynb")
+    with JupyterLab(root, clean_environ(home)) as lab:
+        kernel = lab.open(f"{PROBE}/{PROBE}.ipynb")
+        try:
+            for count, cell in enumerate(nb.cells, start=1):
+                cell.outputs, cell.execution_count = kernel.execute(cell.source), count
+        finally:
+            kernel.close()
     nbformat.write(nb, folder / f"{PROBE}.ipynb")
     return folder, nb, home
 
 
-def test_probe_runs_quietly_with_the_expected_numbers(probe):
+def test_probe_in_jupyterlab_runs_quietly_with_the_expected_numbers(probe):
     _, nb, home = probe
     assert stderr_outputs(nb) == []
     outputs = [text_outputs(cell) for cell in nb.cells]
@@ -206,6 +224,7 @@ def test_probe_runs_quietly_with_the_expected_numbers(probe):
 
 
 def test_probe_passes_strict_nbval(probe, tmp_path):
+    """nbval's fresh run shows exactly what JupyterLab showed."""
     folder, _, _ = probe
     (tmp_path / "pytest.ini").write_text("[pytest]\n")  # not the course's own options
     out = subprocess.run(
@@ -221,124 +240,110 @@ def test_probe_passes_strict_nbval(probe, tmp_path):
 
 
 def test_probe_autogrades_full_marks_with_nothing_on_stderr(probe, tmp_path, monkeypatch):
-    folder, _, _ = probe
+    folder, lab_run, _ = probe
     for key, value in clean_environ(tmp_path / "home").items():
         monkeypatch.setenv(key, value)
     for key in [k for k in os.environ if k.startswith(("KERAS_", "JAX_"))]:
         monkeypatch.delenv(key)
     course = TempCourse(tmp_path / "course", PROBE, source=folder)
-    course.submit("solved", course.solved())
-    # a student who imports keras before the first cell, without 64-bit JAX:
-    # setup_keras still gives float64
-    early = course.solved()
-    early.cells.insert(0, nbformat.v4.new_code_cell(
-        'import os\nprint(os.environ.get("KERAS_BACKEND"))\n'
-        'os.environ["KERAS_BACKEND"] = "jax"\nimport keras'))
-    course.submit("imports_keras_first", early)
-    for student in ("solved", "imports_keras_first"):
-        result = course.autograde(student)
-        assert result["success"], result["error"]
-        assert course.scores(student) == {"test_ibm_mse": (1.0, 1.0)}, student
-        graded = nbformat.read(course.path("autograded", student), as_version=4)
-        assert stderr_outputs(graded) == []
-        test_cell = next(c for c in graded.cells
-                         if nbgrader_meta(c).get("grade_id") == "test_ibm_mse")
-        assert text_outputs(test_cell).startswith(PROBE_LOSSES)
-        # setup_keras writes nothing to the home; a plain `import keras` does
-        assert (tmp_path / "home" / ".keras").exists() == (student == "imports_keras_first")
-    assert text_outputs(graded.cells[0]) == "None\n"  # this test's kernel had no KERAS_BACKEND
+    course.submit("student", course.solved())
+    result = course.autograde("student")
+    assert result["success"], result["error"]
+    assert course.scores("student") == {"test_ibm_mse": (1.0, 1.0)}
+    graded = nbformat.read(course.path("autograded", "student"), as_version=4)
+    assert stderr_outputs(graded) == []
+    assert course.outputs("student", "test_ibm_mse") == text_outputs(lab_run.cells[2])
+    assert not (tmp_path / "home" / ".keras").exists()
+
+
+class JupyterLab:
+    """A `jupyter lab` server in a subprocess, driven through its REST API and kernel
+    websockets (what the browser does)."""
+
+    def __init__(self, root, env):
+        self.port, self.token = free_port(), uuid.uuid4().hex
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.args = [sys.executable, "-m", "jupyterlab", "--no-browser",
+                     f"--ServerApp.root_dir={root}", "--ip=127.0.0.1", f"--port={self.port}",
+                     "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+                     "--allow-root"]
+        self.env = env
+
+    def __enter__(self):
+        self.server = subprocess.Popen(self.args, env=self.env, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                self.request("/api/status")
+                return self
+            except OSError:
+                if time.monotonic() > deadline or self.server.poll() is not None:
+                    self.__exit__()
+                    raise
+                time.sleep(0.3)
+
+    def __exit__(self, *exc):
+        self.server.terminate()
+        self.server.wait(timeout=30)
+
+    def request(self, path, body=None):
+        request = urllib.request.Request(
+            self.url + path, headers={"Authorization": f"token {self.token}"},
+            data=None if body is None else json.dumps(body).encode(),
+            method="GET" if body is None else "POST")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)
+
+    def open(self, path):
+        """Open a notebook as Lab does (a session starts its kernel); returns the kernel."""
+        import websocket
+
+        session = self.request("/api/sessions", {
+            "path": path, "name": path.rsplit("/", 1)[-1], "type": "notebook",
+            "kernel": {"name": "python3"}})
+        return Kernel(websocket.create_connection(
+            f"ws://127.0.0.1:{self.port}/api/kernels/{session['kernel']['id']}/channels"
+            f"?token={self.token}", timeout=120))
+
+
+class Kernel:
+    """A kernel's channels over one websocket."""
+
+    def __init__(self, ws):
+        self.ws, self.session = ws, uuid.uuid4().hex
+
+    def close(self):
+        self.ws.close()
+
+    def execute(self, code):
+        """Run ``code``; return its outputs as a notebook stores them."""
+        msg_id = uuid.uuid4().hex
+        self.ws.send(json.dumps({
+            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
+                       "session": self.session, "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": True,
+                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+        outputs = []
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg["channel"] != "iopub" or msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind = msg["header"]["msg_type"]
+            if kind == "status" and msg["content"]["execution_state"] == "idle":
+                return outputs
+            if kind in ("stream", "display_data", "execute_result", "error"):
+                out = nbformat.v4.output_from_msg(msg)
+                last = outputs[-1] if outputs else None
+                if (kind == "stream" and last and last.output_type == "stream"
+                        and last.name == out.name):
+                    last.text += out.text  # consecutive streams merge, as Lab shows them
+                else:
+                    outputs.append(out)
 
 
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def test_probe_in_a_kernel_that_jupyterlab_starts(probe, tmp_path):
-    """A real `jupyter lab` server (as `make lab` starts it) opens the notebook and
-    runs its cells through the kernel's websocket, as the browser would."""
-    import websocket
-
-    folder, executed, _ = probe
-    root = tmp_path / "root"
-    (root / PROBE).mkdir(parents=True)
-    nbformat.write(probe_notebook(), root / PROBE / f"{PROBE}.ipynb")
-    home, port, token = tmp_path / "home", free_port(), uuid.uuid4().hex
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.root_dir={root}",
-         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-         "--ServerApp.port_retries=0", "--allow-root"],
-        env=clean_environ(home), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        api = ServerApi(url, token)
-        session = api.post("/api/sessions", {
-            "path": f"{PROBE}/{PROBE}.ipynb", "name": f"{PROBE}.ipynb", "type": "notebook",
-            "kernel": {"name": "python3"}})
-        ws = websocket.create_connection(
-            f"ws://127.0.0.1:{port}/api/kernels/{session['kernel']['id']}/channels"
-            f"?token={token}", timeout=120)
-        try:
-            shown = [execute(ws, source) for source, _ in PROBE_CELLS]
-        finally:
-            ws.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    assert [s["stderr"] for s in shown] == [""] * len(PROBE_CELLS)
-    # the same text as the executed notebook, cell by cell (streams and text/plain)
-    assert [s["text"] for s in shown] == [text_outputs(c) for c in executed.cells]
-    assert not (home / ".keras").exists()
-
-
-class ServerApi:
-    """The Jupyter server's REST API, waited for until it answers."""
-
-    def __init__(self, url, token, timeout=90):
-        self.url, self.headers = url, {"Authorization": f"token {token}"}
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.get("/api/status")
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-
-    def get(self, path):
-        with urllib.request.urlopen(urllib.request.Request(self.url + path,
-                                                           headers=self.headers)) as r:
-            return json.load(r)
-
-    def post(self, path, body):
-        request = urllib.request.Request(self.url + path, data=json.dumps(body).encode(),
-                                         headers=self.headers, method="POST")
-        with urllib.request.urlopen(request) as r:
-            return json.load(r)
-
-
-def execute(ws, code):
-    """Run ``code`` in the kernel behind the websocket ``ws``; collect what it shows."""
-    msg_id = uuid.uuid4().hex
-    ws.send(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
-                   "session": uuid.uuid4().hex, "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": True,
-                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
-    shown = {"text": "", "stderr": ""}
-    while True:
-        msg = json.loads(ws.recv())
-        if msg.get("parent_header", {}).get("msg_id") != msg_id or msg["channel"] != "iopub":
-            continue
-        kind, content = msg["msg_type"], msg["content"]
-        if kind == "stream":
-            shown["stderr" if content["name"] == "stderr" else "text"] += content["text"]
-        elif kind in ("execute_result", "display_data"):
-            shown["text"] += content["data"].get("text/plain", "")
-        elif kind == "error":
-            shown["text"] += f"{content['ename']}: {content['evalue']}"
-        elif kind == "status" and content["execution_state"] == "idle":
-            return shown
