@@ -51,21 +51,22 @@ def test_ibm_example_mse_is_the_mean_of_the_squared_errors(keras):
     model, x, t = ibm_example()
     o = np.asarray(model(x))
     assert np.array_equal(o, [[9.5, 9.5, 9.5]])
-    mse = float(keras.losses.MeanSquaredError()(t, o))
-    assert mse == 84.25 == np.mean((t - o) ** 2)
-    assert mse != 0.5 * np.sum((t - o) ** 2) == 126.375  # the slides' E = sum of 1/2 (t - o)^2
+    keras_mse = float(keras.losses.MeanSquaredError()(t, o))
+    assert keras_mse == 84.25 == np.mean((t - o) ** 2)
+    # not the slides' E = sum of 1/2 (t - o)^2
+    assert keras_mse != 0.5 * np.sum((t - o) ** 2) == 126.375
 
 
 def test_ibm_example_gradients_through_stateless_call(keras):
     import jax
 
     model, x, t = ibm_example()
-    mse = keras.losses.MeanSquaredError()
-    loss, o, (dW, db) = loss_and_gradients(model, mse, x, t)
+    keras_mse = keras.losses.MeanSquaredError()
+    loss, o, (dW, db) = loss_and_gradients(model, keras_mse, x, t)
     g = 2 / 3 * (o - t)[0]  # d mse / d o
     np.testing.assert_allclose(g, [17 / 3, 19 / 3, 19 / 3], rtol=1e-15)
     # the loss' own gradient with respect to the outputs, by jax.grad
-    np.testing.assert_allclose(jax.grad(lambda o: mse(t, o))(o)[0], g, rtol=1e-15)
+    np.testing.assert_allclose(jax.grad(lambda o: keras_mse(t, o))(o)[0], g, rtol=1e-15)
     # one example: the bias gets exactly d mse / d o, the kernel the outer product x g
     assert loss == 84.25
     np.testing.assert_allclose(db, g, rtol=1e-15)
@@ -119,7 +120,7 @@ def test_jaxpr_of_a_keras_model_is_its_forward_graph(keras):
     assert str(jaxpr(other, IBM_INPUT)) == str(closed)
 
 
-# -- SGD parity: Keras against a hand-written float64 reference ------------------
+# -- SGD parity: Keras, the Tensor engine and a float64 NumPy reference ----------
 
 def iris_like(seed=0):
     """150 examples, 4 features, 3 classes of 50, near Iris' class means; one-hot targets."""
@@ -315,8 +316,8 @@ def test_float64_stays_float64_in_keras_ops(keras):
     assert keras.ops.mean(x).dtype == keras.ops.tanh(x).dtype == "float64"
     assert abs(float(keras.ops.mean(x)) - x.mean()) <= 1e-16
     np.testing.assert_allclose(keras.ops.tanh(x), np.tanh(x), rtol=1e-15)
-    mse = float(keras.losses.MeanSquaredError()(t, x))
-    assert abs(mse - np.mean((t - x) ** 2)) <= 1e-15
+    keras_mse = float(keras.losses.MeanSquaredError()(t, x))
+    assert abs(keras_mse - np.mean((t - x) ** 2)) <= 1e-15
 
 
 def test_parity_needs_the_float64_workaround(keras, data, reference, monkeypatch):

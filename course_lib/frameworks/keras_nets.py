@@ -133,11 +133,12 @@ def loss_and_gradients(model, loss, x, t):
     """
     import jax
 
+    trainable, fixed = _values(model)
+
     def loss_of(trainable, x, t):
-        outputs, _ = model.stateless_call(trainable, model.non_trainable_variables, x)
+        outputs, _ = model.stateless_call(trainable, fixed, x)
         return loss(t, outputs), outputs
 
-    trainable = [v.value for v in model.trainable_variables]
     (value, outputs), grads = jax.value_and_grad(loss_of, has_aux=True)(trainable, x, t)
     return float(value), np.asarray(outputs), [np.asarray(g) for g in grads]
 
@@ -147,7 +148,15 @@ def jaxpr(model, x):
     shaped like ``x``, traced through ``model.stateless_call``."""
     import jax
 
-    def forward(trainable, x):
-        return model.stateless_call(trainable, model.non_trainable_variables, x)[0]
+    trainable, fixed = _values(model)
 
-    return jax.make_jaxpr(forward)([v.value for v in model.trainable_variables], x)
+    def forward(trainable, x):
+        return model.stateless_call(trainable, fixed, x)[0]
+
+    return jax.make_jaxpr(forward)(trainable, x)
+
+
+def _values(model):
+    """The arrays of a model's trainable and non-trainable variables (stateless_call's inputs)."""
+    return ([v.value for v in model.trainable_variables],
+            [v.value for v in model.non_trainable_variables])
