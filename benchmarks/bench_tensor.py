@@ -17,8 +17,10 @@ seeded Glorot initialisation, copied), data and targets without gradient; one
 BLAS thread each (OMP/OPENBLAS/MKL_NUM_THREADS=1, torch.set_num_threads(1));
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed for these processes only; one
 process per implementation, size and round, the implementations alternating
-in rotated order; medians over all timed steps of all rounds; every
-implementation must produce the same losses, step by step.
+in rotated order; medians over all timed steps of all rounds, on two clocks:
+each process's CPU time (what it computed; waiting for a CPU that other
+programs hold does not count) and the wall clock; every implementation must
+produce the same losses, step by step.
 
 Targets (issue 7): course_lib at most 0.75x torch's and at most 1.5x numpy's
 step time at every size; its backward at most 2x its forward at medium and large.
@@ -35,9 +37,13 @@ import numpy as np
 
 SIZES = {"tiny": (32, 4, 16, 3), "small": (64, 64, 128, 10),
          "medium": (256, 256, 512, 10), "large": (1024, 1024, 1024, 10)}
-STEPS = {"tiny": 400, "small": 200, "medium": 60, "large": 12}
+STEPS = {"tiny": 1000, "small": 500, "medium": 60, "large": 12}
 IMPLS = ["course_lib", "torch", "numpy", "numpy-tuned"]
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
+# Rounds: more for the small sizes, whose steps are short and most sensitive to other
+# programs on the machine; BENCH_ROUNDS=1 makes a quick trial run.
+ROUNDS = {"tiny": 15, "small": 15, "medium": 5, "large": 5}
+if "BENCH_ROUNDS" in os.environ:
+    ROUNDS = dict.fromkeys(SIZES, int(os.environ["BENCH_ROUNDS"]))
 WARMUP, LR = 5, 0.01
 THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 REMOVED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -55,22 +61,29 @@ def problem(size):
     return X, Y, net
 
 
+PARTS = ("forward", "backward", "step")
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
 def timed(steps, forward, backward, update):
-    """Run ``steps`` steps after WARMUP; return times of forward, backward, step, and losses."""
-    times, losses = {"forward": [], "backward": [], "step": []}, []
+    """Run ``steps`` steps after WARMUP; return the times of forward, backward and the
+    whole step on both clocks ({"cpu": {part: [...]}, "wall": ...}), and the losses."""
+    times = {clock: {part: [] for part in PARTS} for clock in CLOCKS}
+    losses = []
     for k in range(WARMUP + steps):
-        t0 = time.perf_counter()
+        t0 = [clock() for clock in CLOCKS.values()]
         loss = forward()
-        t1 = time.perf_counter()
+        t1 = [clock() for clock in CLOCKS.values()]
         backward(loss)
-        t2 = time.perf_counter()
+        t2 = [clock() for clock in CLOCKS.values()]
         update()
-        t3 = time.perf_counter()
+        t3 = [clock() for clock in CLOCKS.values()]
         losses.append(loss.item())
         if k >= WARMUP:
-            times["forward"].append(t1 - t0)
-            times["backward"].append(t2 - t1)
-            times["step"].append(t3 - t0)
+            for c, clock in enumerate(CLOCKS):
+                times[clock]["forward"].append(t1[c] - t0[c])
+                times[clock]["backward"].append(t2[c] - t1[c])
+                times[clock]["step"].append(t3[c] - t0[c])
     return times, losses
 
 
@@ -184,13 +197,13 @@ def main():
     here = {k: os.environ.get(k, "(unset)") for k in REMOVED + THREADS}
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}; this shell: {here}")
     print(f"each run: {', '.join(f'{k}=1' for k in THREADS)}, torch.set_num_threads(1), "
-          f"{' and '.join(REMOVED)} unset; {ROUNDS} rounds, one process per implementation, "
+          f"{' and '.join(REMOVED)} unset; rounds {ROUNDS}, one process per implementation, "
           f"size and round; load average before: {os.getloadavg()[0]:.2f}", flush=True)
-    results = {size: {impl: {"forward": [], "backward": [], "step": []} for impl in IMPLS}
-               for size in SIZES}
+    results = {clock: {size: {impl: {part: [] for part in PARTS} for impl in IMPLS}
+                       for size in SIZES} for clock in CLOCKS}
     losses = {size: {} for size in SIZES}
-    for r in range(ROUNDS):
-        for size in SIZES:
+    for r in range(max(ROUNDS.values())):
+        for size in [size for size in SIZES if r < ROUNDS[size]]:
             order = IMPLS[r % len(IMPLS):] + IMPLS[:r % len(IMPLS)]  # rotate the order
             for impl in order:
                 out = subprocess.run([sys.executable, __file__, impl, size], env=child_env(),
@@ -198,22 +211,28 @@ def main():
                 if out.returncode:
                     sys.exit(f"{impl} at size {size} failed:\n{out.stderr}")
                 result = json.loads(out.stdout)
-                for part, values in result["times"].items():
-                    results[size][impl][part] += values
+                for clock, parts in result["times"].items():
+                    for part, values in parts.items():
+                        results[clock][size][impl][part] += values
                 losses[size][impl] = result["losses"]
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    report(results, losses)
+    for size in SIZES:  # the same losses, step by step
+        for impl, values in losses[size].items():
+            ref = losses[size]["torch"]
+            assert np.allclose(values, ref, rtol=1e-4, atol=1e-6), (size, impl, values, ref)
+    print(f"losses agree across all four (first step, per size): "
+          f"{ {s: round(losses[s]['torch'][0], 6) for s in SIZES} }")
+    report(results["cpu"], "CPU time of each process (time.process_time: waiting for the "
+                           "CPU on a shared machine does not count)")
+    report(results["wall"], "wall-clock time (time.perf_counter)")
 
 
-def report(results, losses):
+def report(results, clock):
     ok = True
-    print(f"\n{'size (N, D, H, O)':26} {'ours ms':>9} {'torch':>9} {'numpy':>9} "
+    print(f"\n{clock}:\n{'size (N, D, H, O)':26} {'ours ms':>9} {'torch':>9} {'numpy':>9} "
           f"{'tuned':>9} | {'/torch':>6} {'/numpy':>6} {'/tuned':>6} {'bwd/fwd':>7} | "
           f"{'numpy/torch':>11}")
     for size, (n, d, h, o) in SIZES.items():
-        ref = losses[size]["torch"]
-        for impl, values in losses[size].items():  # the same losses, step by step
-            assert np.allclose(values, ref, rtol=1e-4, atol=1e-6), (size, impl, values, ref)
         med = {impl: {part: statistics.median(v) for part, v in parts.items()}
                for impl, parts in results[size].items()}
         step = {impl: med[impl]["step"] for impl in IMPLS}
@@ -233,8 +252,6 @@ def report(results, losses):
           "/torch for any engine on NumPy)")
     print("targets: /torch <= 0.75, /numpy <= 1.5 at every size, bwd/fwd <= 2 at medium "
           f"and large: {'all met' if ok else 'MISSED'}")
-    print(f"losses agree across all four (first step, per size): "
-          f"{ {s: round(losses[s]['torch'][0], 6) for s in SIZES} }")
 
 
 if __name__ == "__main__":

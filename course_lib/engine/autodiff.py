@@ -92,6 +92,8 @@ def _backprop(root, symbolic, keep, on_edge, fill):
         op = node.op
         if symbolic:
             inputs, out = parents, node
+        elif len(parents) == 1:
+            inputs, out = (parents[0].data,), node.data
         else:
             inputs, out = tuple(map(_data, parents)), node.data
         for i, parent in enumerate(parents):
@@ -100,8 +102,9 @@ def _backprop(root, symbolic, keep, on_edge, fill):
             if on_edge is not None:
                 on_edge(node, i)
             dx = op.bprop(inputs, out, dout, i)
-            if dx.shape != parent.data.shape:  # the input was broadcast
-                dx = unbroadcast(dx, parent.data.shape)
+            shape = parent.data.shape
+            if dx.shape != shape:  # the input was broadcast
+                dx = unbroadcast(dx, shape)
             g = table.get(parent)
             if g is None:
                 table[parent] = dx

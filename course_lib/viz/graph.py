@@ -61,10 +61,10 @@ def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
             fields.append(_show("grad", node.grad))
         style = {"style": "filled", "fillcolor": HIGHLIGHT} if id(node) in marked else {}
         if constant:
-            style = {"style": "dashed"}
+            style["style"] = "filled,dashed" if style else "dashed"
         dot.node(name, " | ".join(fields), shape="record", **style)
         if node.op:
-            dot.node(f"{name}_op", _escape(str(node.op)), shape="oval")
+            dot.node(f"{name}_op", str(node.op), shape="oval")
             dot.edge(f"{name}_op", name)
             for parent in node.parents:
                 dot.edge(names[id(parent)], f"{name}_op")
