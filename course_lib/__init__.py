@@ -11,6 +11,7 @@ graphviz load only when something is drawn (``course_lib.viz``).
     course_lib.nn        activations, Linear/TensorMLP and losses on Tensor, a scalar MLP;
                          SGD, mini-batches and a training loop (fit)
     course_lib.viz       plots (matplotlib) and graph drawings (graphviz)
+    course_lib.frameworks  the same networks in Keras (keras and jax load when called)
 
 Dependencies point one way: numerics <- engine <- nn; data needs NumPy only;
 check and viz see the engine's nodes only through their fields
@@ -19,7 +20,7 @@ check and viz see the engine's nodes only through their fields
 
 import importlib
 
-__all__ = ["check", "data", "engine", "nn", "viz"]
+__all__ = ["check", "data", "engine", "frameworks", "nn", "viz"]
 __version__ = "0.1.0"
 
 

@@ -100,12 +100,16 @@ def load_config(root, **overrides):
 
 
 class TempCourse:
-    """One assignment of this course, released and graded in a temp folder."""
+    """One assignment of this course, released and graded in a temp folder.
 
-    def __init__(self, root, assignment, **config_overrides):
+    ``source``: the folder of the assignment's source notebook (default: this
+    course's ``solutions/<assignment>``)."""
+
+    def __init__(self, root, assignment, source=None, **config_overrides):
         self.root = Path(root)
         self.assignment = assignment
-        shutil.copytree(ROOT / "solutions" / assignment, self.root / "solutions" / assignment)
+        shutil.copytree(source or ROOT / "solutions" / assignment,
+                        self.root / "solutions" / assignment)
         self.api = NbGraderAPI(config=load_config(self.root, **config_overrides))
         result = self.api.generate_assignment(assignment)
         assert result["success"], result["error"]

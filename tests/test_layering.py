@@ -21,10 +21,12 @@ ALLOWED = {
     "nn": {"course_lib.nn", "course_lib.engine", "course_lib.numerics", "course_lib._blocking"},
     "check": {"course_lib.check", "course_lib.numerics", "course_lib._blocking"},
     "viz": {"course_lib.viz", "course_lib.engine.graph"},  # the graph walk, by fields only
+    "frameworks": {"course_lib.frameworks"},  # Tensors and layers only by their fields
 }
 THIRD_PARTY = {"data": {"numpy"}, "numerics": {"numpy"}, "engine": {"numpy"},
                "nn": {"numpy", "tqdm"},  # tqdm: fit's progress bar
-               "check": {"numpy"}, "viz": {"numpy", "graphviz", "matplotlib"}}
+               "check": {"numpy"}, "viz": {"numpy", "graphviz", "matplotlib"},
+               "frameworks": {"numpy", "keras", "jax", "IPython"}}
 
 
 def imports(path):

@@ -59,7 +59,23 @@ def test_the_makefile_installs_every_extra_and_make_lab_only_what_it_needs():
 
 
 def test_import_course_lib_loads_neither_matplotlib_nor_graphviz():
-    code = ("import sys, course_lib, course_lib.check, course_lib.nn; "
-            "print(sorted(m for m in ('matplotlib', 'graphviz') if m in sys.modules))")
+    # nor keras and jax (course_lib.frameworks loads them when a function is called)
+    code = ("import sys, course_lib, course_lib.check, course_lib.nn, course_lib.frameworks; "
+            "print(sorted(m for m in ('matplotlib', 'graphviz', 'keras', 'jax') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_exact_pins_agree_in_all_three_files():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = dict(d.split("==") for d in project["dependencies"] if "==" in d)
+    assert {"keras", "jax", "jaxlib"} <= set(pins)
+    constraints = dict(line.split("==") for line in
+                       (ROOT / "constraints.txt").read_text().splitlines() if "==" in line)
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    conda = [d for d in env if isinstance(d, str)]
+    conda += next(d["pip"] for d in env if isinstance(d, dict))
+    for name, version in pins.items():
+        assert constraints[name] == version, name
+        assert any(re.fullmatch(rf"{name}==?{re.escape(version)}(=.*)?", d) for d in conda), name
