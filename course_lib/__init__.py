@@ -9,11 +9,20 @@ engine needs no numpy at all.
     course_lib.check   gradient checking and friendly checks for test cells
     course_lib.nn      activations and their derivatives, a small scalar MLP
     course_lib.viz     plots (matplotlib) and graph drawings (graphviz)
+    course_lib.progress  show_progress: a notebook's visible tests, as a table
+
+Inside IPython (JupyterLab, nbval, nbgrader), importing it also makes a test
+cell explain a function that does not exist because its answer cell failed
+(see ``course_lib._kernel``).
 """
 
 import importlib
 
-__all__ = ["check", "engine", "nn", "viz"]
+from course_lib import _kernel
+
+_kernel.install()
+
+__all__ = ["check", "engine", "nn", "progress", "viz"]
 __version__ = "0.1.0"
 
 

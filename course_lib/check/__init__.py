@@ -12,6 +12,7 @@ from course_lib._blocking import BlockedFunctionError, blocked
 from course_lib.check import mistakes
 from course_lib.check.feedback import (
     CheckFailed,
+    NotWrittenYet,
     call,
     check_array,
     check_function,
@@ -29,6 +30,7 @@ __all__ = [
     "BlockedFunctionError",
     "CheckFailed",
     "GradientCheckError",
+    "NotWrittenYet",
     "blocked",
     "call",
     "check_array",
