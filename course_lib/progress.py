@@ -35,6 +35,7 @@ import contextlib
 import io
 import json
 import signal
+import sys
 import textwrap
 import threading
 import warnings
@@ -214,7 +215,8 @@ def show_progress(notebook, namespace=None):
         if not rows:
             print(f"{notebook} has no exercises to check.")
             return
-        print(_table(Path(notebook).stem, rows))
+        # one write: a kernel may otherwise send the last newline as an output of its own
+        sys.stdout.write(_table(Path(notebook).stem, rows) + "\n")
     except FileNotFoundError:
         print(f"show_progress could not find {notebook}.ipynb in the kernel's working "
               "directory: open the notebook from its own folder, and save it first.")

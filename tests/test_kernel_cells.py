@@ -119,7 +119,7 @@ def test_a_fixed_cell_is_no_longer_reported(executed):
 def test_the_progress_table_in_a_kernel(executed):
     cell = executed["progress"]
     assert not errors(cell)
-    assert [o.name for o in cell.outputs if o.output_type == "stream"] == ["stdout"]
+    assert {o.name for o in cell.outputs if o.output_type == "stream"} == {"stdout"}
     table = shown(cell)
     rows = {line.split()[1]: line for line in table.splitlines()
             if re.match(r"\s+(\d|[A-Z])\s", line)}

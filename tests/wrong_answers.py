@@ -195,7 +195,7 @@ def topological_order(graph):
     for name in graph
         order.append(name)
     return order
-''', "did not run: SyntaxError at line 4", ("Traceback",)),
+''', "did not run: SyntaxError at line", ("Traceback",)),
 ]
 WRONG["03_chain_rule"] += [
     WrongAnswer("relu-without-tuple", "unary_rules", '''

@@ -18,7 +18,7 @@ import numpy as np
 
 from course_lib._kernel import explain
 
-__all__ = ["argument_label", "describe_error", "hidden_inputs", "kind_of"]
+__all__ = ["argument_label", "describe_error", "fmt", "hidden_inputs", "kind_of"]
 
 _COURSE_LIB = str(Path(__file__).resolve().parent.parent)
 _LIBRARY_PREFIXES = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, _COURSE_LIB})

@@ -6,16 +6,19 @@ lines of a hidden test never appear in a notebook's output or in feedback.
 
 A visible test (``hidden=False``) shows the input, what was expected and what
 came.  A hidden test (``hidden=True``) shows neither the input nor the expected
-value, only the input's shape and what kind of mistake the answer looks like.
+value, only what kind of input it was, in words a student can reproduce
+("W: a non-square matrix of shape (3, 4)"), and what kind of mistake the
+answer looks like.  How inputs and errors are put into words is in
+``describe``; which mistake an answer looks like, in ``hints``.
 """
 
 import warnings
 
 import numpy as np
 
+from course_lib import _kernel
 from course_lib._blocking import BlockedFunctionError
 from course_lib._blocking import blocked as _blocked
-from course_lib import _kernel
 from course_lib.check.describe import (
     argument_label,
     describe_error,
