@@ -1,9 +1,10 @@
 """What a student sees in the kernel when a cell fails: wrapped messages, and
 a test cell that says *why* the function it tests does not exist.
 
-When an answer cell has a syntax error (or fails in any other way), the
-function it should define never exists, and its test cell would show a bare
-``NameError``.  ``install()`` hooks into IPython so that the test cell says
+``render`` wraps a message for nbgrader's Validate; ``explain`` puts NumPy's
+shape errors into words.  When an answer cell has a syntax error (or fails in
+any other way), the function it should define never exists, and its test cell
+would show a bare ``NameError``.  ``install()`` hooks into IPython so that the test cell says
 instead::
 
     NameError: name 'topological_order' is not defined.
@@ -93,8 +94,9 @@ def _why(err):
     if isinstance(err, SyntaxError):
         text = f"{type(err).__name__} at line {err.lineno}: {err.msg}"
         return text + (f"\n    {err.text.strip()}" if err.text and err.text.strip() else "")
+    # the first module-level frame is the cell's own (later ones: modules it imported)
     frames = [f for f in traceback.extract_tb(err.__traceback__) if f.name == "<module>"]
-    where = f" at line {frames[-1].lineno}" if frames else ""
+    where = f" at line {frames[0].lineno}" if frames else ""
     return f"{type(err).__name__}{where}: {explain(err)}"
 
 

@@ -28,7 +28,9 @@ from what is read (even where the file holds them, as during autograding).
 They run when the notebook is graded.
 
 ``show_progress`` never raises and never writes to stderr: it is safe as the
-last cell of a notebook that is validated or graded.
+last cell of a notebook that is validated or graded.  An exercise whose tests
+run longer than TIME_LIMIT seconds (a loop that never ends) is stopped and
+reported as failing.
 """
 
 import contextlib

@@ -102,10 +102,11 @@ def load_config(root, **overrides):
 class TempCourse:
     """One assignment of this course, released and graded in a temp folder."""
 
-    def __init__(self, root, assignment, **config_overrides):
+    def __init__(self, root, assignment, solutions=ROOT / "solutions", **config_overrides):
+        """solutions: the folder the source notebooks are copied from."""
         self.root = Path(root)
         self.assignment = assignment
-        shutil.copytree(ROOT / "solutions" / assignment, self.root / "solutions" / assignment)
+        shutil.copytree(Path(solutions) / assignment, self.root / "solutions" / assignment)
         self.api = NbGraderAPI(config=load_config(self.root, **config_overrides))
         result = self.api.generate_assignment(assignment)
         assert result["success"], result["error"]
