@@ -138,6 +138,7 @@ def test_the_progress_cell_passes_nbval_and_autograde(processed, tmp_path):
          f"--nbval-sanitize-with={ROOT / 'tests' / 'nbval_sanitize.cfg'}", str(path)],
         capture_output=True, text=True, cwd=tmp_path)
     assert nbval.returncode == 0, nbval.stdout[-3000:]
+    assert not navigation.update(path, navigation.course_of(path))  # outputs are kept
     # the student version keeps the cells; autograde runs the progress cell last, on a
     # notebook file that holds the hidden tests: they must not run, nor be shown
     course = TempCourse(tmp_path / "grading", assignment, solutions=path.parent.parent)

@@ -104,19 +104,15 @@ def _read(path):
 
 
 def _put(nb, key, cell, index):
-    """Replace the cell tagged ``key`` (keeping its id) or insert ``cell`` at ``index``."""
+    """Put ``cell`` at ``index`` (-1: the end) in place of the cell tagged ``key``; an
+    unchanged old cell stays as it is (with its outputs and id)."""
     cell.metadata["tags"] = [TAGS[key]]
     cell.id = key
-    for k, old in enumerate(nb.cells):
-        if _tag(old) == key:
-            cell.id = old.get("id", key)
-            nb.cells[k] = cell if _differs(old, cell) else old
-            return
-    nb.cells.insert(index if index >= 0 else len(nb.cells), cell)
-
-
-def _differs(old, new):
-    return old.cell_type != new.cell_type or old.source != new.source
+    old = next((c for c in nb.cells if _tag(c) == key), None)
+    if old is not None:
+        nb.cells.remove(old)
+        cell = old if (old.cell_type, old.source) == (cell.cell_type, cell.source) else cell
+    nb.cells.insert(len(nb.cells) if index < 0 else index, cell)
 
 
 def _link_next_in_summary(nb, course):
@@ -141,9 +137,6 @@ def update(path, course):
     nav = links(path, course)
     _link_next_in_summary(nb, course)
     _put(nb, "contents", nbformat.v4.new_markdown_cell(f"{contents(nb)}\n\n{nav}"), 1)
-    for key in ("navigation", "progress"):  # always the last two cells, in this order
-        nb.cells = [c for c in nb.cells if _tag(c) != key] + \
-                   [c for c in nb.cells if _tag(c) == key]
     _put(nb, "navigation", nbformat.v4.new_markdown_cell(
         f"## Your progress\n\n{PROGRESS_TEXT}\n\n{nav}"), -1)
     _put(nb, "progress", nbformat.v4.new_code_cell(
