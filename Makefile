@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
+BOOK_STAMP    := $(VENV)/.book-installed
+BROWSER_STAMP := $(VENV)/.browser-installed
 # nbgrader runs `alembic` from PATH, so the venv's bin must be on it.
 export PATH := $(BIN):$(PATH)
 
@@ -14,7 +16,7 @@ A ?= 01_gradients
 
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
-.PHONY: install dot lab ta-lab reset test bench outputs student-versions navigation class-release class-release-check release collect autograde feedback grades clean help
+.PHONY: install dot lab ta-lab reset test book book-test bench outputs student-versions navigation class-release class-release-check release collect autograde feedback grades clean help
 
 help:
 	@echo "make lab              - install everything, then start JupyterLab on the course"
@@ -22,7 +24,8 @@ help:
 	@echo "make reset NB=01_gradients [EX=softmax] - fresh copy of a notebook or one exercise"
 	@echo "make ta-lab           - JupyterLab with nbgrader's Formgrader and Create Assignment"
 	@echo "make class-release    - the course for a class, without solutions (dist/)"
-	@echo "make clean            - remove .venv (never a TA's submissions or gradebook)"
+	@echo "make book             - build the course's site for reading: build/book/_build/html"
+	@echo "make clean            - remove .venv and the site (never a TA's submissions or gradebook)"
 	@echo "make bench            - speed measurements (benchmarks/)"
 	@echo "make outputs          - re-execute solutions/ in place (course authors)"
 	@echo "make student-versions - regenerate notebooks/ from solutions/ (course authors)"
@@ -87,8 +90,35 @@ reset: install
 	@test -n "$(NB)" || { echo "Say which: make reset NB=01_gradients [EX=softmax]" >&2; exit 2; }
 	@$(BIN)/python -m course_lib.reset $(NB) $(EX)
 
-test: install
+# (a class release has no course_book/: its make test needs no site)
+test: install $(if $(wildcard course_book),$(BOOK_STAMP) $(BROWSER_STAMP))
 	$(BIN)/python -m pytest
+
+# The course's site, for reading before (or instead of) running; it works
+# offline.  Its packages are extras (installed by the stamps below), so that
+# `make lab` stays lean.
+book: install $(BOOK_STAMP)
+	$(BIN)/python -m course_book build/book
+
+# Only the site's tests (make test runs them too): build it, open every page in Chromium.
+book-test: install $(BOOK_STAMP) $(BROWSER_STAMP)
+	$(BIN)/python -m pytest -n0 tests/test_book_site.py tests/test_book_student.py
+
+# Jupyter Book, and MathJax from the npm registry (served by the site itself).
+$(BOOK_STAMP): $(STAMP) course_book/package-lock.json
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[book]'
+	@command -v npm >/dev/null 2>&1 || \
+	  $(call apt_install,npm,install Node.js with npm)
+	cd course_book && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# playwright drives Debian's Chromium (it cannot download a browser of its own
+# here); CHROMIUM_BINARY=/path/to/chrome names another one.
+$(BROWSER_STAMP): $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[browser]'
+	@[ -n "$$CHROMIUM_BINARY" ] || dpkg -s chromium >/dev/null 2>&1 || \
+	  $(call apt_install,chromium,install Chromium and set CHROMIUM_BINARY to its program)
+	@touch $@
 
 # Speed measurements (not tests): micrograd is installed for the comparison only.
 bench: install
@@ -141,7 +171,7 @@ feedback: install
 grades: install
 	$(BIN)/nbgrader export
 
-# Removes only what make install and the tests create.  A TA's submitted/,
+# Removes only what make install, make book and the tests create.  A TA's submitted/,
 # autograded/, feedback/ and gradebook.db are never touched.
 clean:
-	rm -rf $(VENV) .hypothesis
+	rm -rf $(VENV) .hypothesis build/book course_book/node_modules

@@ -155,3 +155,19 @@ def test_the_progress_cell_passes_nbval_and_autograde(processed, tmp_path):
     assert not secret & {line.strip() for line in table.splitlines()}
     scores = course.scores("reference")
     assert sum(s for s, _ in scores.values()) == sum(m for _, m in scores.values())
+
+
+def test_the_site_leaves_the_cells_out_and_links_its_own_pages(processed, tmp_path):
+    # the site has its own contents and Previous / Next, and no kernel for the table
+    from course_book import site
+
+    assert set(site.NAVIGATION_TAGS) == set(navigation.TAGS.values())
+    root, paths, _, _, _ = processed
+    config = site.PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    for path in paths:
+        page = site._page(root, path.stem, config)
+        assert not any(c.metadata.get("tags") for c in page.cells), path.stem
+        text = "\n".join(c.source for c in page.cells if c.cell_type == "markdown")
+        assert "](../" not in text and "README.md" not in text
+        targets = re.findall(r"\]\((\w+)\.ipynb\)", text)
+        assert all((root / "solutions" / t / f"{t}.ipynb").is_file() for t in targets)
