@@ -16,16 +16,20 @@ A ?= 01_gradients
 
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
-.PHONY: install dot lab test book book-test bench outputs student-versions release collect autograde feedback grades clean help
+.PHONY: install dot lab ta-lab reset test book book-test bench outputs student-versions navigation class-release class-release-check release collect autograde feedback grades clean help
 
 help:
 	@echo "make lab              - install everything, then start JupyterLab on the course"
 	@echo "make test             - install everything, then run all tests"
+	@echo "make reset NB=01_gradients [EX=softmax] - fresh copy of a notebook or one exercise"
+	@echo "make ta-lab           - JupyterLab with nbgrader's Formgrader and Create Assignment"
+	@echo "make class-release    - the course for a class, without solutions (dist/)"
 	@echo "make book             - build the course's site for reading: build/book/_build/html"
 	@echo "make clean            - remove .venv and the site (never a TA's submissions or gradebook)"
 	@echo "make bench            - speed measurements (benchmarks/)"
 	@echo "make outputs          - re-execute solutions/ in place (course authors)"
 	@echo "make student-versions - regenerate notebooks/ from solutions/ (course authors)"
+	@echo "make navigation       - contents, links and progress cell in every notebook (authors)"
 	@echo "TA steps: make release|collect|autograde|feedback|grades A=01_gradients"
 
 install: $(STAMP)
@@ -60,15 +64,34 @@ endef
 
 # Students work in my_work/, a copy of notebooks/ that git ignores: updates to
 # the course never overwrite their answers, and a notebook added later is copied in.
+# The course's notebooks are trusted, so that their stored graphs and plots show.
+# jupyter-config/ says which of nbgrader's tools each mode shows (see its README).
+LAB_ARGS ?=
+JUPYTER_LAB = $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 \
+  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+lab_config = JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config/$(1)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}
+
 lab: install
 	@for nb in notebooks/*/*.ipynb; do \
 	  dest="my_work/$${nb#notebooks/}"; \
 	  [ -e "$$dest" ] || { mkdir -p "$$(dirname "$$dest")" && cp "$$nb" "$$dest"; }; \
 	done
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 \
-	  --LabApp.default_url=/lab/tree/my_work $(if $(filter 0,$(shell id -u)),--allow-root)
+	@$(BIN)/jupyter trust my_work/*/*.ipynb $(wildcard solutions/*/*.ipynb) >/dev/null
+	$(call lab_config,student) $(JUPYTER_LAB) --LabApp.default_url=/lab/tree/my_work
 
-test: install $(BOOK_STAMP) $(BROWSER_STAMP)
+# For TAs: the same course with Formgrader and Create Assignment (nbgrader_config.py).
+ta-lab: install
+	@$(BIN)/jupyter trust $(wildcard solutions/*/*.ipynb) >/dev/null
+	$(call lab_config,ta) $(JUPYTER_LAB)
+
+# A fresh copy of one exercise (EX=grade id) or of a whole notebook in my_work/;
+# the old file is kept next to it (see the README, "When you are stuck").
+reset: install
+	@test -n "$(NB)" || { echo "Say which: make reset NB=01_gradients [EX=softmax]" >&2; exit 2; }
+	@$(BIN)/python -m course_lib.reset $(NB) $(EX)
+
+# (a class release has no course_book/: its make test needs no site)
+test: install $(if $(wildcard course_book),$(BOOK_STAMP) $(BROWSER_STAMP))
 	$(BIN)/python -m pytest
 
 # The course's site, for reading before (or instead of) running; it works
@@ -114,6 +137,23 @@ outputs: install
 
 student-versions: install
 	@for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force --log-level=WARN || exit 1; done
+
+# For course authors: the standard contents, navigation and progress cells in
+# every solution notebook (tools/navigation.py), then outputs and notebooks/.
+navigation: install
+	$(BIN)/python tools/navigation.py $(wildcard solutions/*/*.ipynb)
+	@$(MAKE) --no-print-directory outputs student-versions
+
+# For TAs: what the students of a class get, without solutions or hidden tests.
+# class-release-check tries its two commands from nothing in a temporary folder
+# (about two minutes: make test checks the same release on the installed .venv).
+class-release: install
+	$(BIN)/python tools/class_release.py dist
+
+class-release-check: class-release
+	@dir=$$(mktemp -d) && cp -r dist/backprop-course-class "$$dir" && \
+	  cd "$$dir/backprop-course-class" && $(MAKE) --no-print-directory install test && \
+	  echo "class release OK: make install and make test work from nothing" && rm -rf "$$dir"
 
 # --- TA steps (see README): nbgrader with this folder's nbgrader_config.py ---
 release: install

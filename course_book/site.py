@@ -29,6 +29,10 @@ UNUSED_MATHJAX = ("mml-*.js", "tex-mml-*.js", "tex-svg*.js", "tex-chtml-full*.js
                   "node-main.js", "latest.js")
 
 # Inserted below each notebook's title: the way from the page to the notebook.
+# The cells tools/navigation.py gives every notebook (contents, Previous / Next, the
+# progress table): the site has its own contents and Previous / Next, and no kernel.
+NAVIGATION_TAGS = ("course-contents", "course-navigation", "course-progress")
+
 PAGE_NOTE = """\
 ```{{admonition}} Work through this notebook
 :class: tip
@@ -82,6 +86,11 @@ def _page(root, name, config):
     """The student version of a notebook with PAGE_NOTE right below its title."""
     source = nbformat.read(root / "solutions" / name / f"{name}.ipynb", as_version=4)
     page = student_page(source, config)
+    page.cells = [c for c in page.cells
+                  if not set(c.metadata.get("tags", [])) & set(NAVIGATION_TAGS)]
+    for cell in page.cells:  # a link to another notebook's folder: that notebook's page
+        if cell.cell_type == "markdown":
+            cell.source = re.sub(r"\]\(\.\./(\w+)/\1\.ipynb\)", r"](\1.ipynb)", cell.source)
     first = next(i for i, c in enumerate(page.cells) if c.cell_type == "markdown")
     head, _, rest = page.cells[first].source.partition("\n")
     note = nbformat.v4.new_markdown_cell(PAGE_NOTE.format(name=name))

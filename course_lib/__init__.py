@@ -12,15 +12,24 @@ graphviz load only when something is drawn (``course_lib.viz``).
                          SGD, mini-batches and a training loop (fit)
     course_lib.viz       plots (matplotlib) and graph drawings (graphviz)
     course_lib.frameworks  the same networks in Keras (keras and jax load when called)
+    course_lib.progress  show_progress: a notebook's visible tests, as a table
 
 Dependencies point one way: numerics <- engine <- nn; data needs NumPy only;
 check and viz see the engine's nodes only through their fields
 (tests/test_layering.py).
+
+Inside IPython (JupyterLab, nbval, nbgrader), importing it also makes a test
+cell explain a function that does not exist because its answer cell failed
+(see ``course_lib._kernel``).
 """
 
 import importlib
 
-__all__ = ["check", "data", "engine", "frameworks", "nn", "viz"]
+from course_lib import _kernel
+
+_kernel.install()
+
+__all__ = ["check", "data", "engine", "frameworks", "nn", "progress", "viz"]
 __version__ = "0.1.0"
 
 

@@ -160,6 +160,8 @@ class GradedAssignment:
                                 f"{others}")
             if flat(wrong.hint) not in flat(message):
                 problems.append(f"{wrong.student}: no {wrong.hint!r} in {message!r}")
+            problems += [f"{wrong.student}: misleading {text!r} in {message!r}"
+                         for text in wrong.absent if flat(text) in flat(message)]
             if "Traceback" in message or "File " in message:
                 problems.append(f"{wrong.student}: a traceback reached the student: {message!r}")
         assert not problems, "\n".join(problems)

@@ -1,119 +1,88 @@
-"""The training loop's progress bar in a real Jupyter kernel: strict nbval passes and nothing
-reaches stderr (which would score a graded cell 0), with ipywidgets and without."""
+"""show_progress: the visible tests of a notebook, run again, as a table.
 
-import os
-import subprocess
-import sys
+The notebooks' cells run in-process here, in order, test cells included (as
+Run All does); test_kernel_cells.py runs it in a real kernel and
+test_navigation.py through nbval and nbgrader's autograde.
+"""
 
-import nbformat
-import numpy as np
+import json
+
+import matplotlib
 import pytest
-from nbclient import NotebookClient
+from course import ASSIGNMENTS, ROOT, is_solution, is_test, nbgrader_meta
+from inprocess import run_all
 
-from course_lib.engine import Tensor
-from course_lib.nn import SGD, MiniBatches, fit, mse
-from course_lib.nn.progress import PROGRESS_MIN_STEPS, progress_bar
+from course_lib.progress import progress, show_progress, visible_part
 
-SETUP = """\
-import warnings
-from course_lib.data import load_iris, one_hot, standardize
-from course_lib.nn import PROGRESS_MIN_STEPS, SGD, Linear, MiniBatches, TensorMLP, \\
-    cross_entropy, fit, half_sse
-X, y = load_iris()
-
-def run(epochs, batch_size, progress=None):
-    model = TensorMLP([4, 8, 3], seed=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # any warning fails the cell
-        return fit(model, cross_entropy, SGD(model.parameters(), lr=0.1),
-                   MiniBatches(standardize(X), y, batch_size, seed=0), epochs=epochs,
-                   progress=progress)
-
-def diverging():
-    layer = Linear(4, 3, seed=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # NumPy's overflow warnings among them
-        return fit(layer, half_sse, SGD(layer.parameters(), lr=1.0),
-                   MiniBatches(X, one_hot(y), 150), epochs=PROGRESS_MIN_STEPS)"""
-
-RUNS = [
-    "print(run(3, 50, progress=True))",  # a bar, asked for
-    "print(run(3, 50))",  # 9 steps: too short for a bar
-    "print(diverging())",  # PROGRESS_MIN_STEPS epochs: a bar, which stops early
-]
-BARS = [True, False, True]
+matplotlib.use("Agg")
 
 
-def executed(tmp_path, name, first_cell=None):
-    cells = ([first_cell] if first_cell else []) + [SETUP] + RUNS
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    NotebookClient(nb, timeout=60, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    nbformat.write(nb, tmp_path / name)
-    return nb.cells[-len(RUNS):]
+def autograded_points(nb):
+    return sum(nbgrader_meta(c)["points"] for c in nb.cells if is_test(c))
 
 
-def outputs(cell, kind):
-    return [o for o in cell.outputs if o.output_type == kind]
+# Once a test cell rebinds an exercise's name, every later run of that exercise's
+# tests (Run All, the progress cell) tests something else.  Strict: fixing it fails here.
+BUGS = {"02_computational_graphs": "02's neuron_test imports course_lib.engine's "
+        "topological_order over the student's own (that cell is issue 10's to edit)"}
+WITH_BUGS = [pytest.param(a, marks=pytest.mark.xfail(strict=True, reason=BUGS[a]))
+             if a in BUGS else a for a in ASSIGNMENTS]
 
 
-@pytest.fixture(scope="module")
-def notebooks(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("progress")
-    with_widgets = executed(tmp, "widgets.ipynb")
-    without = executed(tmp, "no_widgets.ipynb", "import sys\nsys.modules['ipywidgets'] = None")
-    return tmp, with_widgets, without
+@pytest.mark.parametrize("assignment", WITH_BUGS)
+def test_the_reference_solution_passes_every_visible_test(assignment, capsys):
+    path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    nb, namespace = run_all(path)
+    capsys.readouterr()
+    rows = progress(path, namespace)
+    code = [r for r in rows if r.status != "written"]
+    assert len(code) == sum(1 for c in nb.cells if is_solution(c) and c.cell_type == "code")
+    assert all(r.status == "passed" for r in code), [r for r in code if r.status != "passed"]
+    assert all(r.detail == "answered" for r in rows if r.status == "written")
+    show_progress(path, namespace)
+    out = capsys.readouterr()
+    assert out.err == ""
+    total = autograded_points(nb)
+    assert f"Visible tests pass for {total} of {total} autograded points" in out.out
 
 
-def test_the_bar_is_a_widget_with_a_fixed_text_and_nothing_goes_to_stderr(notebooks):
-    _, cells, _ = notebooks
-    for cell, bar in zip(cells, BARS, strict=True):
-        assert not [o for o in cell.outputs if o.output_type == "error"
-                    or o.get("name") == "stderr"], cell.outputs
-        shown = outputs(cell, "display_data")
-        assert len(shown) == bar
-        if bar:  # what nbval compares: the text of an empty bar, the same on every run
-            assert shown[0].data["text/plain"].startswith("training:   0%|")
-            assert "application/vnd.jupyter.widget-view+json" in shown[0].data
-    printed = [outputs(cell, "stream")[0].text for cell in cells]
-    assert printed[0] == printed[1] and printed[0].startswith("History(3 epochs, 9 steps, last")
-    assert "diverged at step" in printed[2]
+@pytest.mark.parametrize("assignment", WITH_BUGS)
+def test_a_fresh_student_notebook_is_not_written_yet(assignment, capsys):
+    path = ROOT / "notebooks" / assignment / f"{assignment}.ipynb"
+    nb, namespace = run_all(path)
+    rows = progress(path, namespace)
+    assert rows and all(r.status == "not written yet" for r in rows if r.status != "written")
+    assert all(r.detail == "not answered yet" for r in rows if r.status == "written")
+    capsys.readouterr()
+    show_progress(path, namespace)
+    first, second = capsys.readouterr(), None
+    show_progress(path, namespace)
+    second = capsys.readouterr()
+    assert first == second and first.err == ""  # deterministic, nothing on stderr
+    assert f"Visible tests pass for 0 of {autograded_points(nb)} autograded" in first.out
 
 
-def test_without_ipywidgets_there_is_no_bar_and_still_nothing_on_stderr(notebooks):
-    _, with_widgets, without = notebooks
-    for cell, twin in zip(without, with_widgets, strict=True):
-        assert [o.output_type for o in cell.outputs] == ["stream"]
-        assert cell.outputs[0].name == "stdout"
-        assert cell.outputs[0].text == outputs(twin, "stream")[0].text  # the same run
+def test_hidden_tests_are_stripped_from_what_is_run():
+    source = "a = 1\n### BEGIN HIDDEN TESTS\nraise SystemExit\n### END HIDDEN TESTS\nb = 2"
+    assert visible_part(source) == "a = 1\nb = 2\n"
+    assert "raise" not in visible_part("x\n### BEGIN HIDDEN TESTS\nraise SystemExit\n")
 
 
-def test_strict_nbval_passes_on_both_notebooks(notebooks):
-    tmp, _, _ = notebooks
-    (tmp / "pytest.ini").write_text("[pytest]\n")
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                             "-p", "nbval", "--nbval", "--nbval-current-env",
-                             "widgets.ipynb", "no_widgets.ipynb"],
-                            cwd=tmp, capture_output=True, text=True,  # only nbval: starts faster
-                            env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert f"{2 * (1 + len(RUNS)) + 1} passed" in result.stdout
+def test_it_never_fails_itself(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    show_progress("missing_notebook", {})
+    assert "could not find missing_notebook.ipynb" in capsys.readouterr().out
+    (tmp_path / "broken.ipynb").write_text("{ not json")
+    show_progress("broken", {})
+    (tmp_path / "plain.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
+    show_progress("plain", {})
+    out = capsys.readouterr()
+    assert "show_progress could not run: JSONDecodeError" in out.out
+    assert "plain has no exercises to check" in out.out and out.err == ""
 
 
-@pytest.mark.parametrize("epochs, bar", [(PROGRESS_MIN_STEPS // 2, True),
-                                         (PROGRESS_MIN_STEPS // 2 - 1, False)])
-def test_by_default_runs_of_at_least_progress_min_steps_show_a_bar(epochs, bar, capsys):
-    W = Tensor(np.zeros((1, 1)))
-    fit(lambda X: X @ W, mse, SGD([W], lr=0.1), MiniBatches(np.ones((2, 1)), np.ones((2, 1)), 1),
-        epochs=epochs)  # 2 steps per epoch
-    assert ("training: 100%" in capsys.readouterr().err) == bar
-
-
-def test_outside_jupyter_the_bar_is_tqdms_text_bar_on_stderr(capsys):
-    bar = progress_bar(3, desc="training")
-    bar.update(3)
-    bar.close()
-    assert "training: 100%" in capsys.readouterr().err
-    assert progress_bar(3, desc="training", show=False) is None
+def test_it_finds_the_notebook_from_the_kernels_folder(monkeypatch, capsys):
+    folder = ROOT / "notebooks" / ASSIGNMENTS[0]
+    monkeypatch.chdir(folder)
+    show_progress(ASSIGNMENTS[0], {})
+    assert f"Progress in {ASSIGNMENTS[0]}" in capsys.readouterr().out

@@ -1,8 +1,9 @@
 """Submissions per assignment: wrong ones must lose points and say why, right ones keep all.
 
-WrongAnswer(student, exercise, code, hint): the exercise's solution cell (grade_id
-``exercise``) replaced by ``code``; its test cell must lose points, show ``hint`` to the
-student, and leave every other test cell at full marks.  Most are *dodges*: answers
+WrongAnswer(student, exercise, code, hint, absent): the exercise's solution cell
+(grade_id ``exercise``) replaced by ``code``; its test cell must lose points, show
+``hint`` to the student, show none of ``absent`` (advice that would mislead), and
+leave every other test cell at full marks.  Most are *dodges*: answers
 that reach the expected number without doing what the exercise asks (another
 exercise's function, course_lib's own version, ``Value``, a numerical derivative
 where a formula is asked for), that ignore an argument, or that miss a boundary.
@@ -22,6 +23,7 @@ class WrongAnswer(NamedTuple):
     exercise: str
     code: str
     hint: str
+    absent: tuple = ()
 
 
 class RightAnswer(NamedTuple):
@@ -889,3 +891,46 @@ def forward_mode(graph, values, wrt):
 '''),
     ],
 }
+
+
+# Answers whose message once sent a student the wrong way (issue 11): graded
+# through nbgrader, the message must name the real problem and none of `absent`.
+WRONG["01_gradients"] += [
+    WrongAnswer("float32-differences", "numerical_grad", '''
+def numerical_grad(f, x, h=1e-5):
+    x = np.array(x, dtype=np.float32)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        f_plus = f(x)
+        x[i] = old - h
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+''', "compute in float64", ("times the expected",)),
+]
+WRONG["02_computational_graphs"] += [
+    WrongAnswer("syntax-error", "topological_order", '''
+def topological_order(graph):
+    order = []
+    for name in graph
+        order.append(name)
+    return order
+''', "did not run: SyntaxError at line", ("Traceback",)),
+]
+WRONG["03_chain_rule"] += [
+    WrongAnswer("relu-without-tuple", "unary_rules", '''
+from course_lib import nn
+
+
+def relu_backward(dout, x):
+    return dout * (x > 0)
+
+
+def sigmoid_backward(dout, x):
+    s = nn.sigmoid(x)
+    return (dout * s * (1 - s),)
+''', "Expected a tuple of 1 entry, got a NumPy array", ("reshape",)),
+]

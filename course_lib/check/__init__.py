@@ -14,6 +14,7 @@ from course_lib.check import mistakes
 from course_lib.check.exact import check_exact
 from course_lib.check.feedback import (
     CheckFailed,
+    NotWrittenYet,
     call,
     check_array,
     check_function,
@@ -32,6 +33,7 @@ __all__ = [
     "BlockedFunctionError",
     "CheckFailed",
     "GradientCheckError",
+    "NotWrittenYet",
     "blocked",
     "call",
     "check_array",

@@ -6,35 +6,44 @@ lines of a hidden test never appear in a notebook's output or in feedback.
 
 A visible test (``hidden=False``) shows the input, what was expected and what
 came.  A hidden test (``hidden=True``) shows neither the input nor the expected
-value, only the input's shape and what kind of mistake the answer looks like.
+value, only what kind of input it was, in words a student can reproduce
+("W: a non-square matrix of shape (3, 4)"), and what kind of mistake the
+answer looks like.  How inputs and errors are put into words is in
+``describe``; which mistake an answer looks like, in ``hints``.
 """
 
-import textwrap
 import warnings
-from fractions import Fraction
 
 import numpy as np
 
+from course_lib import _kernel
 from course_lib._blocking import BlockedFunctionError
 from course_lib._blocking import blocked as _blocked
+from course_lib.check.describe import (
+    argument_label,
+    describe_error,
+    fmt,
+    hidden_inputs,
+    kind_of,
+)
+from course_lib.check.hints import shape_hint, structure_problem, value_hints
 
-__all__ = ["CheckFailed", "call", "check_array", "check_function", "check_that"]
+__all__ = ["CheckFailed", "NotWrittenYet", "call", "check_array", "check_function",
+           "check_that"]
 
 
 class CheckFailed(AssertionError):
     """A test failed; the message says what is wrong and what to do."""
 
-    # nbgrader's Validate indents each line by 4 and cuts it past 87 characters
-    WIDTH = 83
+    WIDTH = _kernel.WIDTH  # lines are wrapped to this for nbgrader's Validate
 
     def _render_traceback_(self):
         # IPython calls this instead of printing the traceback.
-        lines = []
-        for line in f"{type(self).__name__}: {self}".splitlines():
-            indent = " " * (len(line) - len(line.lstrip()))
-            lines += textwrap.wrap(line, self.WIDTH, subsequent_indent=indent + "  ",
-                                   break_long_words=False, break_on_hyphens=False) or [""]
-        return lines
+        return _kernel.render(f"{type(self).__name__}: {self}")
+
+
+class NotWrittenYet(CheckFailed):
+    """The exercise still raises NotImplementedError."""
 
 
 def check_that(condition, message):
@@ -47,89 +56,54 @@ def check_that(condition, message):
         raise CheckFailed(message)
 
 
-def _fmt(a):
-    return np.array2string(np.asarray(a), precision=6, separator=", ", threshold=24,
-                           suppress_small=True)
-
-
-def _shape_hint(got, expected):
-    """A sentence for a shape mismatch, or None."""
-    if got.ndim == 2 and got.T.shape == expected.shape:
-        return "it looks transposed: rows and columns are swapped (.T)"
-    if got.size == expected.size:
-        return (f"it has the right number of values but the wrong shape; "
-                f"reshape it to {expected.shape}")
-    if got.ndim == expected.ndim + 1 and got.shape[:-1] == expected.shape:
-        return "it has one axis too many: did a sum or a mean over the last axis go missing?"
-    return None
-
-
-def _factor_text(r):
-    frac = Fraction(r).limit_denominator(64)
-    if abs(float(frac) - r) > 1e-9 * max(1.0, abs(r)):
-        return f"{r:.6g}"
-    return str(frac)
-
-
-def _value_hints(got, expected, rtol, atol, mistakes):
-    """Sentences that name a recognisable mistake in same-shaped values."""
-    for value, explanation in mistakes:
-        value = np.asarray(value, dtype=np.float64)
-        if value.shape == got.shape and np.allclose(got, value, rtol=rtol, atol=atol):
-            return [explanation]
-    hints = []
-    if got.dtype.kind in "biu" and not np.allclose(expected, np.round(expected)):
-        hints.append("it holds integers: make sure you compute with floats")
-    gotf = got.astype(np.float64)
-    if np.any(np.abs(expected) > atol) and np.allclose(gotf, -expected, rtol=rtol, atol=atol):
-        return hints + ["every value has the wrong sign: a minus sign is missing or extra"]
-    mask = np.abs(expected) > 1e-12
-    if mask.any() and np.allclose(gotf[~mask], 0.0, atol=atol):
-        ratios = gotf[mask] / expected[mask]
-        r = float(np.median(ratios))
-        if abs(r) > 1e-12 and np.allclose(ratios, r, rtol=1e-6) and not np.isclose(r, 1.0):
-            hints.append(
-                f"every value is {_factor_text(r)} times the expected one: look for a "
-                "missing or extra constant factor (such as 1/2, 2, or 1/n for a mean)"
-            )
-            return hints
-    diff = gotf - expected
-    if expected.size > 1 and np.allclose(diff, diff.flat[0], rtol=1e-6, atol=atol):
-        hints.append("every value is off by the same constant: check the constant terms")
-    return hints
-
-
 def check_array(got, expected, *, name, rtol=1e-6, atol=1e-10, hidden=False,
-                mistakes=(), input_shape=None):
+                mistakes=(), input_shape=None, inputs=None):
     """Check that ``got`` equals ``expected`` up to rounding; explain if not.
 
     got: what the student's code produced (array, number, or anything else).
-    expected: array or number, the right answer.
+    expected: array or number, the right answer; a tuple means a tuple of
+        results (one gradient per input, say), each checked on its own.
     name: what to call the value in the message, e.g. "grad_f([1, 2])".
     rtol, atol: tolerances as in ``np.allclose``.
     hidden: if True, the message shows no values, only shapes and hints.
     mistakes: pairs (wrong_value, explanation): if ``got`` matches a known wrong
         answer, the explanation is shown.
     input_shape: shape of the hidden input, mentioned in a hidden test's message.
+    inputs: the hidden input in words (as ``check_function`` describes it);
+        takes the place of input_shape.
     """
-    expected = np.asarray(expected, dtype=np.float64)
-    where = (f" on a hidden test (an input you have not seen"
-             f"{f', of shape {input_shape}' if input_shape is not None else ''})"
-             if hidden else "")
+    if hidden:
+        inputs = inputs or (f"an input you have not seen, of shape {input_shape}"
+                            if input_shape is not None else "an input you have not seen")
+    where = f" on a hidden test ({inputs})" if hidden else ""
 
     def fail(*lines):
         raise CheckFailed("\n".join([f"{name} is not right{where}.", *lines]))
 
     if got is None:
         fail("It is None: did you forget `return`?")
+    problem = structure_problem(got, expected)
+    if problem:
+        fail(problem)
+    if isinstance(expected, tuple):
+        for k, (part, want) in enumerate(zip(got, expected)):
+            check_array(part, want, name=f"{name}[{k}]", rtol=rtol, atol=atol, hidden=hidden,
+                        inputs=inputs,
+                        mistakes=[(m[k], text) for m, text in mistakes
+                                  if isinstance(m, tuple) and len(m) == len(expected)])
+        return
+    integer_answer = np.asarray(expected).dtype.kind in "biu"  # shown as 23, not 23.
+    expected = np.asarray(expected, dtype=np.float64)
+    given = got
     try:
         got = np.asarray(got)
         gotf = got.astype(np.float64)
     except (TypeError, ValueError):
-        fail(f"Expected an array of numbers, got {type(got).__name__}.")
+        fail(f"Expected an array of numbers, got {kind_of(given)}.")
     if got.shape != expected.shape:
-        hint = _shape_hint(got, expected)
-        fail(f"Expected shape {expected.shape}, got shape {got.shape}"
+        hint = shape_hint(got, expected)
+        fail((f"Expected a single number, got {kind_of(given)}" if expected.ndim == 0 else
+              f"Expected shape {expected.shape}, got shape {got.shape}")
              + (f": {hint}." if hint else "."))
     bad = ~np.isfinite(gotf) & np.isfinite(expected)
     if bad.any():
@@ -140,9 +114,10 @@ def check_array(got, expected, *, name, rtol=1e-6, atol=1e-10, hidden=False,
     close = np.isclose(gotf, expected, rtol=rtol, atol=atol)
     if close.all():
         return
-    lines = [] if hidden else [f"  expected: {_fmt(expected)}", f"  got:      {_fmt(got)}"]
-    lines += [f"  hint: {h}." for h in _value_hints(got, expected, rtol, atol, mistakes)]
-    if got.ndim > 0:
+    shown = expected.astype(np.int64) if integer_answer else expected
+    lines = [] if hidden else [f"  expected: {_block(shown)}", f"  got:      {_block(got)}"]
+    lines += [f"  hint: {h}." for h in value_hints(got, expected, rtol, atol, mistakes)]
+    if got.size > 1:
         err = np.abs(gotf - expected) / np.maximum(np.abs(gotf) + np.abs(expected), 1e-300)
         idx = tuple(int(i) for i in np.unravel_index(np.argmax(np.where(close, -1, err)),
                                                      got.shape))
@@ -151,28 +126,13 @@ def check_array(got, expected, *, name, rtol=1e-6, atol=1e-10, hidden=False,
     fail(*lines)
 
 
+def _block(a):
+    """fmt, with the rows of a matrix lined up under the first one."""
+    return fmt(a).replace("\n", "\n" + " " * 12)
+
+
 _REVERSED = ("it moves away from the input in exactly the opposite direction: a sign in "
              "the update is flipped (gradient descent subtracts the gradient)")
-
-
-def _describe(arg):
-    """An argument as a message shows it: short values in full, long ones summarised."""
-    if isinstance(arg, np.ndarray):
-        return _fmt(arg) if arg.size <= 6 else f"an array of shape {arg.shape}"
-    if callable(arg):
-        return getattr(arg, "__name__", "a function")
-    text = repr(arg)
-    if len(text) <= 24:
-        return text
-    if isinstance(arg, (dict, list, tuple, set)):
-        return f"a {type(arg).__name__} of {len(arg)} entries"
-    return text[:20] + "..."
-
-
-def _label(name, args, hidden):
-    """How messages name a call, and the shape of its first array argument (or None)."""
-    label = name if hidden else f"{name}({', '.join(map(_describe, args))})"
-    return label, next((a.shape for a in args if isinstance(a, np.ndarray)), None)
 
 
 def _copy(arg):
@@ -185,10 +145,12 @@ def check_function(fn, cases, expected=None, *, reference=None, name=None, hidde
 
     fn: the student's function.
     cases: list of argument tuples, one per call (a non-tuple is one argument).
-    expected: list of right answers, one per case; or else
+    expected: list of right answers, one per case (a tuple for a function that
+        returns a tuple); or else
     reference: a function giving the right answer for the same arguments.
     name: the function's name in messages (default: fn.__name__).
-    hidden: if True, messages show no inputs and no expected values.
+    hidden: if True, messages show no inputs and no expected values, only
+        what kind of input it was ("W: a non-square matrix of shape (3, 4)").
     blocked: the other routes to the answer, switched off while ``fn`` runs:
         course_lib functions, or ``course_lib.check.other_routes(...)``, which
         also takes the notebook's own functions and classes such as ``Value``.
@@ -201,20 +163,24 @@ def check_function(fn, cases, expected=None, *, reference=None, name=None, hidde
     for k, case in enumerate(cases):
         args = case if isinstance(case, tuple) else (case,)
         want = expected[k] if expected is not None else _quietly(reference, args)
-        label, shape = _label(name, args, hidden)
+        label = argument_label(name, args, hidden)
+        inputs = hidden_inputs(fn, args) if hidden else None
         given = tuple(map(_copy, args))
-        got = _call(fn, given, label, hidden, shape, blocked)
+        got = _call(fn, given, label, hidden, inputs, blocked)
         for a, g in zip(args, given):
             if isinstance(a, np.ndarray) and not np.array_equal(a, g, equal_nan=True):
                 raise CheckFailed(f"{label} changed its input array in place. Work on a "
                                   "copy (x = x.copy()) or restore every value you change.")
         wrong = [(w, text) for w, text in ((_known_wrong(m, args), t) for m, t in mistakes)
                  if w is not None]
-        if isinstance(args[0], np.ndarray) and np.shape(want) == args[0].shape:
-            # an update x -> new x: did it move the opposite way?
-            wrong.append((2 * args[0] - np.asarray(want), _REVERSED))
+        x = args[0]
+        if (isinstance(x, np.ndarray) and not isinstance(want, tuple)
+                and np.shape(want) == x.shape and np.any(x != 0)):
+            # an update x -> new x: did it move the opposite way?  (At x = 0 that
+            # would be the same as a flipped sign, which value_hints names.)
+            wrong.append((2 * x - np.asarray(want), _REVERSED))
         check_array(got, want, name=label, rtol=rtol, atol=atol, hidden=hidden,
-                    mistakes=wrong, input_shape=shape)
+                    mistakes=wrong, inputs=inputs)
 
 
 def _known_wrong(mistake, args):
@@ -243,15 +209,15 @@ def call(fn, *args, hidden=False, blocked=()):
     Any exception, warning, endless loop or blocked call becomes a
     ``CheckFailed`` with a message for the student, as in ``check_function``.
     """
-    label, shape = _label(getattr(fn, "__name__", "your function"), args, hidden)
-    return _call(fn, args, label, hidden, shape, blocked)
+    name = getattr(fn, "__name__", "your function")
+    inputs = hidden_inputs(fn, args) if hidden else None
+    return _call(fn, args, argument_label(name, args, hidden), hidden, inputs, blocked)
 
 
-def _call(fn, args, label, hidden, shape, blocked):
+def _call(fn, args, label, hidden, inputs, blocked):
     """Run student code; turn any exception into a message for the student."""
-    # " on a hidden test input of shape (3, 4)", or nothing for a visible test
-    on = (f" on a hidden test input{f' of shape {shape}' if shape is not None else ''}"
-          if hidden else "")
+    # " on a hidden test (X: an array of shape (3, 4))", or nothing for a visible test
+    on = f" on a hidden test ({inputs})" if hidden else ""
     try:
         with _blocked(*blocked), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -263,11 +229,10 @@ def _call(fn, args, label, hidden, shape, blocked):
         raise CheckFailed(f"{label} was stopped{on}: it ran past the time limit for one "
                           "cell. Look for a loop that never ends.") from None
     except NotImplementedError:
-        raise CheckFailed(f"{label} is not written yet: replace "
-                          "`raise NotImplementedError()` with your code.") from None
+        raise NotWrittenYet(f"{label} is not written yet: replace "
+                            "`raise NotImplementedError()` with your code.") from None
     except Exception as err:  # any bug in student code becomes a readable message
-        raise CheckFailed(f"{label} raised {type(err).__name__}: {err}{on}. "
-                          "Run it yourself on such an input to see where.") from None
+        raise CheckFailed(describe_error(err, label, hidden, inputs)) from None
     if caught:
         # A warning would reach stderr, and nbgrader scores a cell with stderr 0
         # even when the values are right: say so now, in words.
