@@ -9,6 +9,7 @@ fails on a page that breaks it.
 """
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -151,6 +152,19 @@ def test_every_file_of_the_site_is_free_of_secrets(site):
         assert not secrets & {line.strip() for line in text.splitlines()}, path
         assert not [m for m in MARKERS if m in text], path
     assert checked > len(ASSIGNMENTS)
+
+
+def test_every_notebook_links_to_its_page(site):
+    # the other direction: the contents cell of each notebook (and of its student
+    # version and a student's copy, two folders down as well) links to its page here
+    for assignment in ASSIGNMENTS:
+        for part in ("solutions", "notebooks"):
+            folder = ROOT / part / assignment
+            nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
+            pages = re.findall(r"\]\(([^)\s]+\.html)\)", nb.cells[1].source)
+            assert pages, f"{part}/{assignment} does not link to its page"
+            for page in pages:
+                assert (folder / page).resolve() == site / f"{assignment}.html", page
 
 
 def test_every_notebook_in_solutions_becomes_a_page(site, tmp_path):

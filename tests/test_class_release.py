@@ -77,8 +77,6 @@ def test_no_solution_hidden_test_or_model_answer_is_inside(release):
             assert not any(m in text for m in SOLUTION_MARKERS + HIDDEN_MARKERS), path
 
 
-@pytest.mark.xfail(strict=True, reason="03's student version defines evaluate, the answer to "
-                   "02's exercise 2, in a demo cell; a class release hands out both at once")
 def test_no_notebook_holds_the_answer_of_another(release):
     leaks = {}
     for assignment in ASSIGNMENTS:

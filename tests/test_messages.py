@@ -108,7 +108,7 @@ def count_parameters(sizes):
         "02_computational_graphs", "layer_forward", '''
 def layer_forward(X, W, b, activation):
     return activation(X @ W.T + b)
-''', ("layer_forward", "line 3: return activation(X @ W.T + b)"),
+''', ("layer_forward", "this is X @ W.T"),  # the visible test's W is not symmetric
         ("gufunc", "Run it yourself on such an input", "core dimension")),
     "relu-backward-without-the-tuple": Case(
         "03_chain_rule", "unary_rules", wrong_code("relu-without-tuple"),

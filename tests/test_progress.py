@@ -21,15 +21,7 @@ def autograded_points(nb):
     return sum(nbgrader_meta(c)["points"] for c in nb.cells if is_test(c))
 
 
-# Once a test cell rebinds an exercise's name, every later run of that exercise's
-# tests (Run All, the progress cell) tests something else.  Strict: fixing it fails here.
-BUGS = {"02_computational_graphs": "02's neuron_test imports course_lib.engine's "
-        "topological_order over the student's own (that cell is issue 10's to edit)"}
-WITH_BUGS = [pytest.param(a, marks=pytest.mark.xfail(strict=True, reason=BUGS[a]))
-             if a in BUGS else a for a in ASSIGNMENTS]
-
-
-@pytest.mark.parametrize("assignment", WITH_BUGS)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_reference_solution_passes_every_visible_test(assignment, capsys):
     path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
     nb, namespace = run_all(path)
@@ -46,7 +38,7 @@ def test_the_reference_solution_passes_every_visible_test(assignment, capsys):
     assert f"Visible tests pass for {total} of {total} autograded points" in out.out
 
 
-@pytest.mark.parametrize("assignment", WITH_BUGS)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_fresh_student_notebook_is_not_written_yet(assignment, capsys):
     path = ROOT / "notebooks" / assignment / f"{assignment}.ipynb"
     nb, namespace = run_all(path)

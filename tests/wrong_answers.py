@@ -346,6 +346,13 @@ def evaluate(graph, order, feed):
         values[name] = feed[name] if op == "input" else OPS[op](*[values[i] for i in inputs])
     return values
 ''', "your topological_order is switched off"),
+        WrongAnswer("evaluate-via-course-lib", "evaluate", '''
+from course_lib.engine.rules import evaluate as _run
+
+
+def evaluate(graph, order, feed):
+    return _run({name: graph[name] for name in order}, feed)  # notebook 03's evaluator
+''', "course_lib's evaluate is switched off"),
         WrongAnswer("evaluate-dictionary-order", "evaluate", '''
 def evaluate(graph, order, feed):
     values = {}

@@ -6,8 +6,9 @@ or ``make navigation``, which also re-executes the solutions and regenerates
 notebooks/.  Each notebook gets, the same way every time:
 
 * right after its title cell, a *contents* cell: a link to each ``##``
-  section, then Previous / Next links to the neighbouring notebooks and a
-  link to the README's "When you are stuck";
+  section, then Previous / Next links to the neighbouring notebooks, a link
+  to its page in the course's site (``make book``) and one to the README's
+  "When you are stuck";
 * at its end, a *navigation* cell ("## Your progress", what the next cell
   does, the same links), and as the very last cell a *progress* cell that
   calls ``course_lib.progress.show_progress`` for this notebook.
@@ -32,6 +33,9 @@ import nbformat
 TAGS = {"contents": "course-contents", "navigation": "course-navigation",
         "progress": "course-progress"}
 STUCK = "[When you are stuck](../../README.md#when-you-are-stuck)"
+# where `make book` puts a notebook's page (python -m course_book build/book), seen from
+# the notebook's folder: solutions/, notebooks/ and my_work/ all sit two levels down
+PAGE = "../../build/book/_build/html/{name}.html"
 PROGRESS_TEXT = textwrap.fill(
     "Run the cell below at any time. It runs the visible tests of every exercise again, "
     "on the code this kernel has run, and lists what passes, what fails and what is not "
@@ -88,7 +92,8 @@ def links(path, course):
     if k + 1 < len(names):
         parts.append(f"**Next:** [{title(_read(course[k + 1]))}]"
                      f"(../{names[k + 1]}/{names[k + 1]}.ipynb)")
-    return " · ".join(parts + [STUCK])
+    page = f"[This notebook as a web page]({PAGE.format(name=path.stem)}) (after `make book`)"
+    return " · ".join(parts + [page, STUCK])
 
 
 def contents(nb):
