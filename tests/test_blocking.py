@@ -206,3 +206,17 @@ def test_check_exact_tells_an_approximation_from_a_formula():
     # an ordinary mistake still gets the ordinary check and its hints first
     with pytest.raises(CheckFailed, match="wrong sign"):
         check_exact(lambda x: -exact(x), xs, reference=exact)
+
+
+def test_check_exact_takes_a_tuple_of_results_of_different_shapes():
+    # (a loss, a matrix gradient, a vector gradient), as backward passes return them
+    def exact(x):
+        return float(x @ x), np.outer(x, x), 2 * x
+
+    x = np.array([0.5, -1.5])
+    check_exact(exact, [x], reference=exact)
+    nudged = lambda x: (*exact(x)[:2], 2 * x + 1e-9)  # noqa: E731  (the last part is off)
+    with pytest.raises(CheckFailed, match="close to the right values, but not exact"):
+        check_exact(nudged, [x], reference=exact)
+    with pytest.raises(CheckFailed, match="Expected a tuple of 3 entries"):
+        check_exact(lambda x: exact(x)[:2], [x], reference=exact)
