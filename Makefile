@@ -14,7 +14,7 @@ A ?= 01_gradients
 
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
-.PHONY: install dot lab test bench outputs student-versions release collect autograde feedback grades clean help
+.PHONY: install dot bwrap lab test bench outputs student-versions release collect autograde feedback release-feedback grades clean help
 
 help:
 	@echo "make lab              - install everything, then start JupyterLab on the course"
@@ -23,10 +23,10 @@ help:
 	@echo "make bench            - speed measurements (benchmarks/)"
 	@echo "make outputs          - re-execute solutions/ in place (course authors)"
 	@echo "make student-versions - regenerate notebooks/ from solutions/ (course authors)"
-	@echo "TA steps: make release|collect|autograde|feedback|grades A=01_gradients"
+	@echo "TA steps: make release|collect|autograde|feedback|release-feedback|grades A=01_gradients"
 
 install: $(STAMP)
-	@$(MAKE) --no-print-directory -s dot
+	@$(MAKE) --no-print-directory -s dot bwrap
 
 # Re-runs only when the package list changes: a second `make install` does nothing.
 $(STAMP): pyproject.toml constraints.txt
@@ -44,6 +44,11 @@ $(STAMP): pyproject.toml constraints.txt
 dot:
 	@command -v dot >/dev/null 2>&1 || \
 	  $(call apt_install,graphviz,get Graphviz: conda install -c conda-forge graphviz / sudo apt-get install graphviz / brew install graphviz)
+
+# bubblewrap's `bwrap` is the sandbox course-grade runs each student's kernel in.
+bwrap:
+	@command -v bwrap >/dev/null 2>&1 || \
+	  $(call apt_install,bubblewrap,get bubblewrap: sudo apt-get install bubblewrap / sudo dnf install bubblewrap)
 
 # $(call apt_install,PACKAGE,HOW-TO-GET-IT): apt-get install when root, else explain and stop.
 define apt_install
@@ -92,15 +97,21 @@ release: install
 collect: install
 	$(BIN)/nbgrader collect $(A)
 
+# Grading runs course-grade (course_grader/): each student's code in a sandbox,
+# J students at once, an integrity report in reports/.  J=2 by default.
+J ?= 2
 autograde: install
-	$(BIN)/nbgrader autograde $(A)
+	$(BIN)/course-grade autograde $(A) --jobs $(J)
 
 feedback: install
-	$(BIN)/nbgrader generate_feedback $(A)
+	$(BIN)/course-grade feedback $(A)
+
+# Returning feedback through the exchange is a separate step (JupyterHub only).
+release-feedback: install
 	$(BIN)/nbgrader release_feedback $(A)
 
 grades: install
-	$(BIN)/nbgrader export
+	$(BIN)/course-grade export
 
 # Removes only what make install and the tests create.  A TA's submitted/,
 # autograded/, feedback/ and gradebook.db are never touched.
