@@ -9,8 +9,9 @@ hidden line.  Here instead:
   so no marker is parsed at all;
 - every output line that contains a line of a hidden test or of a solution
   is replaced by a note, in every output type;
-- the page is rendered with nbconvert's HTML sanitiser on, so student
-  markdown or HTML output cannot add markup or scripts to the page.
+- student markdown and HTML outputs go through nbconvert's bleach cleaner,
+  and outputs that can carry script (JavaScript, SVG) are dropped, so
+  student text cannot add markup or scripts to the page.
 
 The page itself is nbgrader's feedback template, with the scores read from
 the gradebook by nbgrader's GetGrades.
@@ -22,12 +23,16 @@ from pathlib import Path
 import nbformat
 from jupyter_core.paths import jupyter_config_dir
 from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.strings import clean_html
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
 from traitlets.config import Config
 
 __all__ = ["generate_feedback", "secret_lines"]
 
+# output types a student's code could fill with script: dropped, or cleaned by bleach
+ACTIVE = {"application/javascript", "text/javascript", "image/svg+xml"}
+MARKUP = {"text/html", "text/markdown"}
 REMOVED = "[line removed: it quotes a hidden test or a solution]"
 SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")
 
@@ -58,6 +63,7 @@ class ShowNoSecrets(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         self._release = resources["course_grader"]["release"]
         self._secret = resources["course_grader"]["secret"]
+        self._texts = resources["course_grader"]["texts"]
         return super().preprocess(nb, resources)
 
     def _clean(self, text):
@@ -68,15 +74,22 @@ class ShowNoSecrets(NbGraderPreprocessor):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and not meta.get("solution"):
             cell.source = self._release.get(meta.get("grade_id"), "")
+        if cell.cell_type == "markdown" and cell.source not in self._texts:
+            cell.source = clean_html(cell.source)  # the student's text: no tags that act
         for out in cell.get("outputs", []):
             if "text" in out:
                 out.text = self._clean(out.text)
             if "traceback" in out:
                 out.traceback = [self._clean(t) for t in out.traceback]
                 out.evalue = self._clean(out.get("evalue", ""))
-            for mime, value in out.get("data", {}).items():
-                if isinstance(value, str) and not mime.startswith("image/"):
-                    out.data[mime] = self._clean(value)
+            data = out.get("data", {})
+            for mime in list(data):
+                if mime in ACTIVE:
+                    del data[mime]
+                elif isinstance(data[mime], str) and not mime.startswith("image/"):
+                    data[mime] = self._clean(data[mime])
+                    if mime in MARKUP:
+                        data[mime] = clean_html(data[mime])
         return cell, resources
 
 
@@ -89,7 +102,6 @@ def _exporter():
     c.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
     c.HTMLExporter.extra_template_paths = [
         str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
-    c.HTMLExporter.sanitize_html = True
     return HTMLExporter(config=c)
 
 
@@ -104,12 +116,13 @@ def generate_feedback(coursedir, spec, students, secret):
             if not src.exists():
                 continue
             nb = nbformat.read(src, as_version=4)
-            release = {c.metadata["nbgrader"]["grade_id"]: c.source
-                       for c in nbspec.release_nb().cells
+            cells = nbspec.release_nb().cells
+            release = {c.metadata["nbgrader"]["grade_id"]: c.source for c in cells
                        if "grade_id" in c.metadata.get("nbgrader", {})}
             resources = {"nbgrader": {"notebook": name, "assignment": spec.name,
                                       "student": student, "db_url": coursedir.db_url},
-                         "course_grader": {"release": release, "secret": secret},
+                         "course_grader": {"release": release, "secret": secret,
+                                           "texts": {c.source for c in cells}},
                          "config_dir": jupyter_config_dir()}
             for step in (GetGrades, ShowNoSecrets, CSSHTMLHeaderPreprocessor):
                 nb, resources = step(enabled=True).preprocess(nb, resources)

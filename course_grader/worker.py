@@ -112,13 +112,32 @@ def _grade_notebook(spec, name, student, nb, config, scratch, sandboxed, result)
         nb, resources = step(config=config)(nb, resources)
     scores, no_response = {}, []
     for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
         if utils.is_grade(cell):
-            gid = cell.metadata.nbgrader["grade_id"]
-            scores[gid] = list(utils.determine_grade(cell))
+            gid = meta["grade_id"]
+            scores[gid] = list(utils.determine_grade(_without_stderr(cell, gid, result)))
             exercises.setdefault(gid, "ok" if scores[gid][0] == scores[gid][1] else
                                  "needs manual grade" if scores[gid][0] is None else "failed")
-        if utils.is_solution(cell) and cell.metadata.nbgrader.get(
-                "checksum") == utils.compute_checksum(cell):
-            no_response.append(cell.metadata.nbgrader["grade_id"])
+        if utils.is_solution(cell) and meta.get("checksum") == utils.compute_checksum(cell):
+            no_response.append(meta["grade_id"])
     return {"scores": scores, "no_response": no_response, "exercises": exercises,
             "kernels": runner.kernels, "autograded": nbformat.from_dict(nb)}
+
+
+def _without_stderr(cell, gid, result):
+    """The cell as nbgrader should score it: text on stderr alone is no failure.
+
+    nbgrader scores a test cell with any stderr output 0, even when every check
+    passed.  The course's checks turn a student's warnings into failures with a
+    message themselves, so here only an error fails a cell; the stderr text
+    stays in the notebook for the TA and is noted.
+    """
+    outputs = cell.get("outputs", [])
+    if any(o.output_type == "error" for o in outputs) or not any(
+            o.output_type == "stream" and o.name == "stderr" for o in outputs):
+        return cell
+    result["notes"].append(f"{gid}: printed to stderr; not counted as a failure")
+    scored = nbformat.from_dict(cell)
+    scored.outputs = [o for o in outputs if not (o.output_type == "stream"
+                                                 and o.name == "stderr")]
+    return scored

@@ -55,7 +55,9 @@ MODULE_STATE = frozenset({"_", "__", "___", "__builtins__", "__loader__", "__spe
                           "_exit_code", "__warningregistry__", "__IPYTHON__", "display",
                           # ipykernel swaps these in for every request (input from the client)
                           "input", "raw_input", "getpass"})
-INTROSPECTION = ("/inspect.py", "/traceback.py", "/linecache.py", "/functools.py")
+# library code that acts for its caller: the requester is whoever called it
+INTERMEDIARIES = ("/inspect.py", "/traceback.py", "/linecache.py", "/functools.py",
+                  "/ctypes/__init__.py")
 FRAME_ATTRS = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"})
 HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python, whose dict can change
 PROC_SECRETS = ("/mem", "/pagemap", "/map_files", "/environ")
@@ -113,13 +115,13 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
         return True
 
     def requester():
-        """The first frame outside this hook and the introspection modules; and
+        """The first frame outside this hook and the intermediaries; and
         whether a frame of course_lib.check is below it (a test is running)."""
         frame = _getframe(3)  # 0 requester, 1 check, 2 hook, 3 whoever raised the event
         while frame is not None:
             name = frame.f_code.co_filename
             skip = False
-            for tail in INTROSPECTION:
+            for tail in INTERMEDIARIES:
                 if _str_endswith(name, tail):
                     skip = True
             if not skip:
@@ -196,25 +198,20 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
         ipython = modules.get("IPython")
         shell = ipython.get_ipython() if ipython is not None else None
         if shell is not None:
+            for name in shell.trait_names():  # traitlets create defaults on first read:
+                try:                              # read them now, not after student code
+                    _getattr(shell, name)
+                except _BaseException:
+                    pass
             for label, obj in (("IPython shell", shell), ("IPython kernel", shell.kernel),
                                ("IPython input transformer manager",
                                 shell.input_transformer_manager),
                                ("IPython events", shell.events),
                                ("IPython compiler", shell.compile)):
                 # hooks and handlers only: callables and the lists and dicts that hold them
-                inst = _vars(obj)
-                items = []
-                for k, v in inst.items():
-                    if k in SHELL_STATE:
-                        continue
-                    if _isinstance(v, (_list, _tuple)):
-                        refs.append((f"{label}.{k}", v, _list(enumerate(v))))
-                    elif _isinstance(v, _dict) and v and all(_callable(x) for x in v.values()):
-                        refs.append((f"{label}.{k}", v, _list(v.items())))
-                    elif not _callable(v):
-                        continue
-                    items.append((k, v))
-                shell_refs.append((label, inst, items, _frozenset(inst)))
+                snapshot_instance(label, _vars(obj), _frozenset(_vars(obj)))
+                # traitlets keep trait values apart, and fill in defaults when first read
+                snapshot_instance(f"{label} trait", _vars(obj).get("_trait_values", {}), None)
                 for cls in _type(obj).__mro__:
                     if cls.__flags__ & HEAPTYPE and cls not in seen_classes:
                         seen_classes.add(cls)
@@ -222,6 +219,21 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
                                          skip=())
             for event, callbacks in shell.events.callbacks.items():
                 growing.append((f"IPython events[{event}]", callbacks, _list(callbacks)))
+
+    def snapshot_instance(label, inst, keys):
+        """Hooks and handlers of an object: callables, and the lists and dicts holding them."""
+        items = []
+        for k, v in inst.items():
+            if k in SHELL_STATE:
+                continue
+            if _isinstance(v, (_list, _tuple)):
+                refs.append((f"{label}.{k}", v, _list(enumerate(v))))
+            elif _isinstance(v, _dict) and v and all(_callable(x) for x in v.values()):
+                refs.append((f"{label}.{k}", v, _list(v.items())))
+            elif not _callable(v):
+                continue
+            items.append((k, v))
+        shell_refs.append((label, inst, items, keys))  # keys: None when new ones may come
 
     def compare():
         """Every reference against the live object, by identity only."""
@@ -259,7 +271,7 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
             for k, v in items:
                 if inst.get(k, MISSING) is not v:
                     finding("changed", f"{label}.{k}")
-            for k in _list(inst):
+            for k in _list(inst) if keys is not None else ():
                 if k not in keys and k not in SHELL_STATE and _callable(inst[k]):
                     finding("changed", f"{label}.{k} (added)")
 
