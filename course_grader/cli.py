@@ -91,12 +91,17 @@ def feedback(args):
     spec = load_spec(coursedir, args.assignment)
     path = results_path(coursedir, args.assignment)
     results = json.loads(path.read_text()) if path.exists() else {}
+    # held students only when named: their scores wait for a review in Formgrader
     students = [s for s, r in sorted(results.items()) if r["status"] != "ungraded"
-                and (not args.student or s in args.student)]
+                and (s in args.student if args.student else r["status"] == "graded")]
+    held = sorted(s for s, r in results.items() if r["status"] == "held" and s not in students)
     source = coursedir.format_path(coursedir.source_directory, ".", args.assignment)
     pages = generate_feedback(coursedir, spec, students, secret_lines(spec, source))
     print(f"{args.assignment}: {len(pages)} feedback pages in {coursedir.feedback_directory}/ "
           "(send them with `nbgrader release_feedback` or your LMS)")
+    if held:
+        print(f"not for the {len(held)} held for review ({', '.join(held)}): review them in "
+              "Formgrader, then run this again with --student NAME")
     return 0
 
 

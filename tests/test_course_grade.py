@@ -90,7 +90,11 @@ class GradedClass:
         self.before = tree_hash(*self.protected), assignment_definition(self.course)
         self.out = course_grade(self.root, "autograde", assignment, "--jobs", "2",
                                 "--timeout", str(TIMEOUT), "--quiet")
-        course_grade(self.root, "feedback", assignment)
+        course_grade(self.root, "feedback", assignment)  # graded students
+        held = [x for s in self.students.values() if s.status == "held"
+                for x in ("--student", s.name)]
+        if held:  # a TA's review done: their pages must not leak either
+            course_grade(self.root, "feedback", assignment, *held)
         course_grade(self.root, "export")
         self.after = tree_hash(*self.protected), assignment_definition(self.course)
         self.results = json.loads((self.root / "reports" / assignment / "results.json")
@@ -295,13 +299,17 @@ def test_one_job_and_a_dask_cluster_give_the_same_grades(graded, tmp_path):
     assert same_grades(serial, on_dask)
 
 
-class HonestClass:
-    assignment = None
+@pytest.fixture(scope="class")
+def small(request, tmp_path_factory):
+    assignment = request.cls.assignment
+    return GradedClass(tmp_path_factory.mktemp(assignment), assignment,
+                       lambda c: honest(c.course))
 
-    @pytest.fixture(scope="class")
-    def small(self, tmp_path_factory):
-        return GradedClass(tmp_path_factory.mktemp(self.assignment), self.assignment,
-                           lambda c: honest(c.course))
+
+class HonestClass:
+    """Reference, blank and partial work of one assignment, through course-grade."""
+
+    assignment = None
 
     def test_reference_full_blank_zero_partial_its_points(self, small):
         for name, s in small.students.items():
