@@ -78,6 +78,7 @@ bench: install
 	$(BIN)/python -m pip install --quiet micrograd==0.1.0
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_grading.py
 
 # For course authors: re-run the solution notebooks so their stored outputs are
 # current (nbval compares them), then regenerate notebooks/ from solutions/.

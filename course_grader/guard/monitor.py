@@ -81,14 +81,14 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
                _tuple=tuple, _list=list, _dict=dict, _vars=vars, _getattr=getattr,
                _callable=callable, _frozenset=frozenset, _object=object, _sys=sys,
                _PermissionError=PermissionError, _BaseException=BaseException,
-               _FunctionType=type(lambda: 0), _ModuleType=type(sys), _str_startswith=str.startswith,
+               _FunctionType=type(lambda: 0), _str_startswith=str.startswith,
                _str_endswith=str.endswith, all=all,
                _clock=__import__("time").perf_counter):
     MISSING = _object()
     state = {"armed": False, "busy": 0, "seq": 0, "checks": 0, "seconds": 0.0}
     refs = []           # (label, live mapping, [(key, reference), ...])
     cells = []          # (label, cell, reference contents)
-    objects = []        # (label, getter, reference)
+    objects = []        # (label, object, attribute, reference)
     reported = set()
     shell_refs = []     # (label, instance dict, reference items, keys at arm time)
     growing = []        # (label, list, reference items): libraries may append, students not
@@ -294,6 +294,8 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
             try:
                 compare()
                 state["seconds"] += _clock() - began
+            except (KeyboardInterrupt, SystemExit):
+                raise  # the grader's interrupt of a cell that ran too long: let it through
             except _BaseException as err:
                 finding("check failed", f"{_type(err).__name__}: {err}")
             return
@@ -363,6 +365,10 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
         state["busy"] = 1
         try:
             check(event, args)
+        except (_PermissionError, KeyboardInterrupt, SystemExit):
+            raise  # a refusal, or the grader's interrupt
+        except _BaseException as err:  # a fault of the monitor must not fail honest code
+            finding("check failed", f"{event}: {_type(err).__name__}: {err}")
         finally:
             state["busy"] = 0
 
