@@ -13,6 +13,7 @@ import asyncio
 import copy
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
@@ -26,7 +27,8 @@ from course_grader.integrity import GuardLog
 
 __all__ = ["NotebookRun"]
 
-PROBE_TIMEOUT = 5    # seconds a kernel gets to answer after an interrupt
+PROBE_TIMEOUT = 3    # seconds a kernel gets to answer after an interrupt
+IOPUB_TIMEOUT = 4    # seconds to wait for a finished cell's last outputs (nbclient's default)
 REPORT = "__import__('sys').audit('course_grader.report')"
 
 
@@ -61,6 +63,8 @@ class NotebookRun:
         self.client = None
         self.logs = []       # one GuardLog per kernel started
         self.events = []     # (cell index, what happened)
+        self.problems = []   # exceptions nbclient raised, by name
+        _font_cache(self.scratch / ".matplotlib")
 
     async def _start(self, nb):
         self.kernels += 1
@@ -74,8 +78,12 @@ class NotebookRun:
         km = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, kernel_spec_manager=self.specs,
                                 transport="ipc", ip=str(run / "kernel"),
                                 connection_file=str(run / "kernel.json"))
+        # A slow machine may deliver a cell's last outputs late: never fail the cell for
+        # it.  A late error output is not lost: the error reply adds one (nbgrader's
+        # Execute); a kernel that really hangs is caught by the probe after the interrupt.
         self.client = Execute(km=km, timeout=self.timeout, allow_errors=True,
                               startup_timeout=self.startup_timeout, record_timing=False,
+                              raise_on_iopub_timeout=False, iopub_timeout=IOPUB_TIMEOUT,
                               extra_arguments=["--HistoryManager.hist_file=:memory:"])
         self.client.nb = nb
         self._stderr = open(run / "kernel.err", "wb")
@@ -108,8 +116,9 @@ class NotebookRun:
             await self.client.async_execute_cell(cell, index, store_history=True)
         except DeadKernelError:
             return "died"
-        except Exception:  # no idle from the kernel after the interrupt, and the like
-            # (nbclient's message quotes the cell's source: hidden tests; not shown)
+        except Exception as err:  # nbclient gave up on the kernel
+            # (its message quotes the cell's source, hidden tests and all: not shown)
+            self.problems.append(type(err).__name__)
             return "stuck"
         if not _timed_out(cell):
             return "ok"
@@ -156,6 +165,18 @@ class NotebookRun:
                 self.events.append((index, status))
                 await self._stop()
                 await self._start(nb)
+
+
+def _font_cache(folder):
+    """matplotlib's font list, built by `make install`, for the kernel's own config dir.
+
+    Without it matplotlib builds one at every kernel start (and says so on stderr).
+    """
+    import matplotlib
+
+    folder.mkdir(exist_ok=True)
+    for cached in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+        shutil.copy(cached, folder)
 
 
 def _error(ename, evalue, more=""):

@@ -107,6 +107,8 @@ def _grade_notebook(spec, name, student, nb, config, scratch, sandboxed, result)
         gid = ids.get(index) or f"cell {index}"
         exercises[gid] = "kernel died" if event == "died" else "would not stop"
         result["notes"].append(f"{gid}: {exercises[gid]}; scored 0, the rest was graded")
+    if runner.problems:
+        result["notes"].append("the kernel connection failed: " + ", ".join(runner.problems))
 
     for step in AFTER_EXECUTE:
         nb, resources = step(config=config)(nb, resources)
