@@ -19,7 +19,7 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import DeadKernelError
-from nbformat.v4 import new_code_cell, new_output
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.preprocessors import Execute
 
 from course_grader import sandbox
@@ -122,9 +122,17 @@ class NotebookRun:
             return "stuck"
         if not _timed_out(cell):
             return "ok"
-        probe = new_code_cell("pass")
-        status = await self._run(probe, index, min(PROBE_TIMEOUT, self.timeout))
+        status, probe = await self._aside(new_code_cell("pass"), min(PROBE_TIMEOUT, self.timeout))
         return "timeout" if status == "ok" and not _timed_out(probe) else "stuck"
+
+    async def _aside(self, cell, timeout=None):
+        """Run a cell that is not part of the notebook (nbclient stores each cell it
+        runs back into its notebook, at the cell's index)."""
+        notebook, self.client.nb = self.client.nb, new_notebook(cells=[cell])
+        try:
+            return await self._run(cell, 0, timeout), cell
+        finally:
+            self.client.nb = notebook
 
     async def run(self, nb):
         """Execute every code cell of nb in place, then ask for the monitor's report."""
@@ -144,9 +152,8 @@ class NotebookRun:
                         "this cell would not stop when interrupted",
                         "; it scores 0, the kernel was restarted and grading went on."))
                     await self._restart(nb, index)
-            report = new_code_cell(REPORT)
-            status = await self._run(report, len(nb.cells), PROBE_TIMEOUT * 2)
-            self.logs[-1].read(cell=None, final=status == "ok")
+            await self._aside(new_code_cell(REPORT), PROBE_TIMEOUT * 2)
+            self.logs[-1].read(cell=None, final=True)
         finally:
             await self._stop()
 
@@ -158,8 +165,7 @@ class NotebookRun:
             if cell.cell_type != "code" or _is_test(cell) or any(
                     i == index for i, _ in self.events):
                 continue
-            quiet = copy.deepcopy(cell)
-            status = await self._run(quiet, index)
+            status, _ = await self._aside(copy.deepcopy(cell))
             self.logs[-1].read(cell=index)
             if status in ("died", "stuck"):
                 self.events.append((index, status))

@@ -25,7 +25,7 @@ from nbgrader.api import Gradebook
 
 # seconds per cell: each endless student costs this once; honest cells take < 1 s on a calm
 # machine, and must not reach it on a busy one
-TIMEOUT = 10
+TIMEOUT = 15
 AGAIN = ["reference", "partial", "kernel-killed", "metadata-stripped", "patch-helper",
          "broken-file"]
 
