@@ -63,8 +63,15 @@ def _with_checkpoints(fn, depth, _audit=sys.audit):
     return checked
 
 
+# Helpers that run no student code and compare nothing themselves: a test may call
+# them thousands of times in a loop (check_that on every edge of a 3000-node graph),
+# and a patch of them is seen at the cell's start like any other.
+UNWRAPPED = {"check_that", "rel_error"}
+
+
 def _wrap_helpers(check):
-    """Every public function of course_lib.check, where the tests find it.
+    """The public functions of course_lib.check that run student code or compare
+    values, where the tests find them.
 
     Blockable functions (numerical_gradient ...) stay as they are: blocking
     recognises them by identity.
@@ -74,7 +81,8 @@ def _wrap_helpers(check):
     depth = [0]  # shared by all helpers: how deep in checking calls we are
     for name in check.__all__:
         fn = getattr(check, name)
-        if type(fn) is not types.FunctionType or getattr(fn, "course_lib_blockable", False):
+        if (type(fn) is not types.FunctionType or name in UNWRAPPED
+                or getattr(fn, "course_lib_blockable", False)):
             continue
         wrapped = _with_checkpoints(fn, depth)
         home = sys.modules[fn.__module__]
