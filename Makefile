@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
+BOOK_STAMP    := $(VENV)/.book-installed
+BROWSER_STAMP := $(VENV)/.browser-installed
 # nbgrader runs `alembic` from PATH, so the venv's bin must be on it.
 export PATH := $(BIN):$(PATH)
 
@@ -14,12 +16,13 @@ A ?= 01_gradients
 
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
-.PHONY: install dot bwrap lab test bench outputs student-versions release collect autograde feedback release-feedback grades clean help
+.PHONY: install dot bwrap lab test book book-test bench outputs student-versions release collect autograde feedback release-feedback grades clean help
 
 help:
 	@echo "make lab              - install everything, then start JupyterLab on the course"
 	@echo "make test             - install everything, then run all tests"
-	@echo "make clean            - remove .venv (never a TA's submissions or gradebook)"
+	@echo "make book             - build the course's site for reading: build/book/_build/html"
+	@echo "make clean            - remove .venv and the site (never a TA's submissions or gradebook)"
 	@echo "make bench            - speed measurements (benchmarks/)"
 	@echo "make outputs          - re-execute solutions/ in place (course authors)"
 	@echo "make student-versions - regenerate notebooks/ from solutions/ (course authors)"
@@ -70,8 +73,34 @@ lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ip=127.0.0.1 \
 	  --LabApp.default_url=/lab/tree/my_work $(if $(filter 0,$(shell id -u)),--allow-root)
 
-test: install
+test: install $(BOOK_STAMP) $(BROWSER_STAMP)
 	$(BIN)/python -m pytest
+
+# The course's site, for reading before (or instead of) running; it works
+# offline.  Its packages are extras (installed by the stamps below), so that
+# `make lab` stays lean.
+book: install $(BOOK_STAMP)
+	$(BIN)/python -m course_book build/book
+
+# Only the site's tests (make test runs them too): build it, open every page in Chromium.
+book-test: install $(BOOK_STAMP) $(BROWSER_STAMP)
+	$(BIN)/python -m pytest -n0 tests/test_book_site.py tests/test_book_student.py
+
+# Jupyter Book, and MathJax from the npm registry (served by the site itself).
+$(BOOK_STAMP): $(STAMP) course_book/package-lock.json
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[book]'
+	@command -v npm >/dev/null 2>&1 || \
+	  $(call apt_install,npm,install Node.js with npm)
+	cd course_book && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# playwright drives Debian's Chromium (it cannot download a browser of its own
+# here); CHROMIUM_BINARY=/path/to/chrome names another one.
+$(BROWSER_STAMP): $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[browser]'
+	@[ -n "$$CHROMIUM_BINARY" ] || dpkg -s chromium >/dev/null 2>&1 || \
+	  $(call apt_install,chromium,install Chromium and set CHROMIUM_BINARY to its program)
+	@touch $@
 
 # Speed measurements (not tests): micrograd is installed for the comparison only.
 bench: install
@@ -114,7 +143,7 @@ release-feedback: install
 grades: install
 	$(BIN)/course-grade export
 
-# Removes only what make install and the tests create.  A TA's submitted/,
+# Removes only what make install, make book and the tests create.  A TA's submitted/,
 # autograded/, feedback/ and gradebook.db are never touched.
 clean:
-	rm -rf $(VENV) .hypothesis
+	rm -rf $(VENV) .hypothesis build/book course_book/node_modules

@@ -174,8 +174,8 @@ def test_nested_blocks_release_only_their_own():
         nn.tanh(1.0)
 
 
-def test_only_blockable_functions_can_be_blocked():
-    with pytest.raises(TypeError, match="not a blockable"):
+def test_only_functions_and_classes_can_be_blocked():
+    with pytest.raises(TypeError, match="cannot be blocked"):
         with blocked(np.exp):
             pass
 

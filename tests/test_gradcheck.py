@@ -84,3 +84,50 @@ def test_grad_check_names_argument_index_and_both_values():
 def test_grad_check_rejects_a_gradient_of_the_wrong_shape():
     with pytest.raises(GradientCheckError, match=r"shape \(2,\).*shape \(3,\)"):
         grad_check(lambda x: np.sum(x), [np.zeros(3)], [np.zeros(2)], names=["x"])
+
+
+def test_an_absolute_floor_keeps_a_zero_entry_from_failing_the_check():
+    # the notebook's example: f = 2 x1^2 + x2^3 at (-0.5, 0), gradient (-2, 0);
+    # central differences give x2's entry as h^2 = 1e-10 (the x2^3 term)
+    def f(x):
+        return 2 * x[0] ** 2 + x[1] ** 3
+
+    x = np.array([-0.5, 0.0])
+    exact = np.array([-2.0, 0.0])
+    numeric = numerical_gradient(f, x)
+    assert numeric[1] == pytest.approx(1e-10, rel=1e-3)
+    assert rel_error(exact, numeric) == pytest.approx(1.0)
+    assert rel_error(exact, numeric, floor=1e-2) == pytest.approx(1e-8, rel=1e-3)
+    assert grad_check(f, [x], [exact]) == pytest.approx(1e-8, rel=1e-3)
+
+
+def test_no_tolerance_helps_at_a_kink():
+    relu_sum = lambda v: np.sum(np.maximum(0.0, v))  # noqa: E731
+    assert numerical_gradient(relu_sum, np.array([1e-7]))[0] == pytest.approx(0.505)
+    with pytest.raises(GradientCheckError, match="analytic 1, numerical 0.505"):
+        grad_check(relu_sum, [np.array([1e-7])], [np.array([1.0])])
+    assert grad_check(relu_sum, [np.array([0.1])], [np.array([1.0])]) < 1e-9
+
+
+@given(arrays(np.float64, 5, elements=st.floats(-1, 1)),
+       arrays(np.float64, 5, elements=st.floats(-1e-6, 1e-6)))
+def test_grad_check_rule_is_relative_error_or_absolute_error_near_zero(g, noise):
+    # grad_check passes exactly when every entry has relative error <= tol or
+    # absolute error <= atol, i.e. when rel_error(..., floor=atol / tol) <= tol
+    x = np.zeros(5)
+    claimed = g + noise
+    tol, atol = 1e-6, 1e-8
+    abs_err = np.abs(claimed - g)
+    rel = abs_err / np.maximum(np.abs(claimed) + np.abs(g), 1e-300)
+    expected_pass = bool(np.all((rel <= tol) | (abs_err <= atol)))
+    assert (rel_error(claimed, g, floor=atol / tol) <= tol) == expected_pass
+    try:
+        grad_check(lambda v: float(g @ v), [x], [claimed], tol=tol, atol=atol)
+        passed = True
+    except GradientCheckError:
+        passed = False
+    # the numerical gradient of a linear function is g up to ~1e-11: decide only
+    # where the rule is not on the edge
+    margin = np.abs(rel_error(claimed, g, floor=atol / tol) - tol) > 1e-7
+    if margin:
+        assert passed == expected_pass

@@ -2,8 +2,9 @@
 
 The reference solution gets full marks, the untouched student version gets 0,
 each test cell fails when only its own exercise is left as the stub, realistic
-wrong answers lose points with a helpful message, feedback hides the hidden
-tests, and a broken or endless submission harms no one else's grade.
+wrong answers (dodges of the exercise's method included) lose points with a
+helpful message, correct answers written another way keep full marks, feedback
+hides the hidden tests, and a broken or endless submission harms no one else's grade.
 """
 
 import nbformat
@@ -18,7 +19,7 @@ from course import (
     secret_lines,
     visible_text,
 )
-from wrong_answers import WRONG
+from wrong_answers import RIGHT, WRONG
 
 
 def exercises(nb):
@@ -33,6 +34,23 @@ def with_cell(nb, grade_id, source):
             cell.source = source
             return nb
     raise KeyError(grade_id)
+
+
+def bundles(answers):
+    """Answers grouped so that no two in a group replace the same cell.
+
+    Each group is graded as one submission: grading costs ~2 s per submission, so
+    answers to different exercises share one (their test cells are independent, as
+    the stubs prove one by one).
+    """
+    groups = []
+    for answer in answers:
+        group = next((g for g in groups if all(a.exercise != answer.exercise for a in g)), None)
+        if group is None:
+            group = []
+            groups.append(group)
+        group.append(answer)
+    return groups
 
 
 def with_pasted_copy(nb):
@@ -57,8 +75,15 @@ def graded(request, tmp_path_factory):
     for ex in exercises(release):
         stub = next(c.source for c in release.cells if nbgrader_meta(c).get("grade_id") == ex)
         submissions[f"stub-{ex}"] = with_cell(course.solved(), ex, stub)
-    for wrong in WRONG.get(assignment, []):
-        submissions[wrong.student] = with_cell(course.solved(), wrong.exercise, wrong.code)
+    # wrong-1, wrong-2, ...: each a few wrong answers to different exercises; same for right-k
+    course.bundle = {}
+    for kind, answers in (("wrong", WRONG), ("right", RIGHT)):
+        for k, group in enumerate(bundles(answers.get(assignment, [])), start=1):
+            nb = course.solved()
+            for answer in group:
+                with_cell(nb, answer.exercise, answer.code)
+                course.bundle[answer.student] = (f"{kind}-{k}", group)
+            submissions[f"{kind}-{k}"] = nb
     # A student who deleted a test cell: add_missing_cells puts it back.
     deleted = course.solved()
     deleted.cells.remove(next(c for c in deleted.cells if is_test(c)))
@@ -114,37 +139,57 @@ class GradedAssignment:
             others = {k: v for k, v in scores.items() if k != f"{ex}_test"}
             assert total(others) == maximum(others), (ex, others)
 
-    def test_there_are_at_least_three_wrong_answers(self, graded):
-        assert len(WRONG.get(graded.assignment, [])) >= 3
+    def test_there_are_wrong_and_right_answers_for_every_exercise(self, graded):
+        for answers in (WRONG, RIGHT):
+            covered = {a.exercise for a in answers.get(graded.assignment, [])}
+            assert covered == set(exercises(graded.release())), covered
 
     def test_every_wrong_answer_loses_points_with_a_helpful_message(self, graded):
         problems = []
         for wrong in WRONG.get(graded.assignment, []):
-            scores = graded.scores(wrong.student)
+            submission, group = graded.bundle[wrong.student]
+            scores = graded.scores(submission)
             test_id = f"{wrong.exercise}_test"
-            message = graded.outputs(wrong.student, test_id)
-            others = {k: v for k, v in scores.items() if k != test_id}
+            message = graded.outputs(submission, test_id)
+            others = {k: v for k, v in scores.items()
+                      if k not in {f"{a.exercise}_test" for a in group}}
             if scores[test_id][0] >= scores[test_id][1]:
                 problems.append(f"{wrong.student}: {test_id} kept its points")
             if total(others) != maximum(others):
-                problems.append(f"{wrong.student}: other cells lost points: {others}")
+                problems.append(f"{wrong.student} ({submission}): other cells lost points: "
+                                f"{others}")
             if flat(wrong.hint) not in flat(message):
                 problems.append(f"{wrong.student}: no {wrong.hint!r} in {message!r}")
             if "Traceback" in message or "File " in message:
                 problems.append(f"{wrong.student}: a traceback reached the student: {message!r}")
         assert not problems, "\n".join(problems)
 
+    def test_correct_answers_written_differently_keep_full_marks(self, graded):
+        problems = []
+        for submission in sorted({graded.bundle[r.student][0] for r in RIGHT[graded.assignment]}):
+            scores = graded.scores(submission)
+            if total(scores) != maximum(scores):
+                lost = {k: v for k, v in scores.items() if v[0] != v[1]}
+                outputs = {k: graded.outputs(submission, k) for k in lost}
+                problems.append(f"{submission} lost points: {lost}\n{outputs}")
+        assert not problems, "\n".join(problems)
+
     def test_no_hidden_test_reaches_output_or_feedback(self, graded):
         secret = secret_lines(graded.source(), answers=False)
         assert secret, "every assignment has hidden tests"
-        for wrong in WRONG.get(graded.assignment, []):
-            outputs = "\n".join(graded.outputs(wrong.student, gid)
-                                for gid in graded.scores(wrong.student))
-            assert not secret & lines(outputs), wrong.student
-        student = WRONG[graded.assignment][0].student
+        for submission in sorted({graded.bundle[w.student][0] for w in WRONG[graded.assignment]}):
+            outputs = "\n".join(graded.outputs(submission, gid)
+                                for gid in graded.scores(submission))
+            assert not secret & lines(outputs), submission
+        student = graded.bundle[WRONG[graded.assignment][0].student][0]
         page = visible_text(graded.feedback(student))
         assert flat(WRONG[graded.assignment][0].hint) in flat(page)
-        assert not secret & lines(page)
+        # the page shows the student's own code, whose lines may happen to equal a
+        # hidden test's ("return grads"): those are the student's, not a leak
+        submitted = nbformat.read(graded.path("submitted", student), as_version=4)
+        own = {line.strip() for c in submitted.cells if is_solution(c)
+               for line in c.source.splitlines()}
+        assert not (secret - own) & lines(page)
         # the check is not vacuous: visible test lines do reach the page, line by line
         first_test = next(c for c in graded.source().cells if is_test(c))
         assert first_test.source.splitlines()[0].strip() in lines(page)

@@ -41,9 +41,21 @@ def test_constraints_pin_every_dependency():
     pinned = {normalise(line) for line in (ROOT / "constraints.txt").read_text().splitlines()
               if "==" in line}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {normalise(d)
-              for d in project["dependencies"] + project["optional-dependencies"]["test"]}
+    wanted = {normalise(d) for d in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        wanted |= {normalise(d) for d in extra}
     assert wanted <= pinned, wanted - pinned
+
+
+def test_the_makefile_installs_every_extra_and_make_lab_only_what_it_needs():
+    makefile = (ROOT / "Makefile").read_text()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for extra in project["optional-dependencies"]:
+        assert f"-e '.[{extra}]'" in makefile, extra
+    # make install (and so make lab) installs the course and its test tools only;
+    # the book's packages and the browser come with make book / make test.
+    install = re.search(r"^\$\(STAMP\):.*?(?=^\S)", makefile, re.MULTILINE | re.DOTALL).group(0)
+    assert "-e '.[test]'" in install and ".[book]" not in install and ".[browser]" not in install
 
 
 def test_import_course_lib_loads_neither_matplotlib_nor_graphviz():

@@ -1,8 +1,17 @@
-"""Realistic wrong submissions, per assignment: each must lose points and say why.
+"""Submissions per assignment: wrong ones must lose points and say why, right ones keep all.
 
-WrongAnswer(student, exercise, code, hint): the exercise's solution cell
-(grade_id ``exercise``) replaced by ``code``; its test cell must lose points,
-show ``hint`` to the student, and leave every other test cell at full marks.
+WrongAnswer(student, exercise, code, hint): the exercise's solution cell (grade_id
+``exercise``) replaced by ``code``; its test cell must lose points, show ``hint`` to the
+student, and leave every other test cell at full marks.  Most are *dodges*: answers
+that reach the expected number without doing what the exercise asks (another
+exercise's function, course_lib's own version, ``Value``, a numerical derivative
+where a formula is asked for), that ignore an argument, or that miss a boundary.
+
+RightAnswer(student, exercise, code): a correct answer written differently from the
+reference solution; the whole submission must keep full marks.
+
+The grading fixture puts answers to different exercises into one submission (one
+nbgrader run each), so a wrong answer must not depend on another exercise being wrong.
 """
 
 from typing import NamedTuple
@@ -15,8 +24,63 @@ class WrongAnswer(NamedTuple):
     hint: str
 
 
+class RightAnswer(NamedTuple):
+    student: str
+    exercise: str
+    code: str
+
+
+BY_HAND = "numerical approximation"  # check_exact's message for an approximated answer
+
 WRONG = {
     "01_gradients": [
+        # -- exercise 1, grad_q: a gradient by hand
+        WrongAnswer("grad-q-own-numerical-grad", "grad_q", '''
+def grad_q(x):
+    return numerical_grad(q, x)  # exercise 2 (in JupyterLab it may have run already)
+''', "your numerical_grad is switched off"),
+        WrongAnswer("grad-q-course-lib-numerical", "grad_q", '''
+def grad_q(x):
+    return numerical_gradient(q, x)
+''', "course_lib's numerical_gradient is switched off"),
+        WrongAnswer("grad-q-value", "grad_q", '''
+from course_lib.engine import Value
+
+
+def grad_q(x):
+    x1, x2 = Value(x[0]), Value(x[1])
+    p = x1 * x2
+    out = x1 * x1 * x2 + Value(np.sin(p.data))  # sin is not a Value op: patch it in
+    out.backward()
+    return np.array([x1.grad + x2.data * np.cos(p.data), x2.grad + x1.data * np.cos(p.data)])
+''', "course_lib's Value is switched off"),
+        WrongAnswer("grad-q-differences-of-q", "grad_q", '''
+def grad_q(x):
+    h = 1e-6
+    return np.array([(q(x + e) - q(x - e)) / (2 * h) for e in np.eye(2) * h])
+''', "your q is switched off"),
+        WrongAnswer("grad-q-retyped-differences", "grad_q", '''
+def grad_q(x):
+    f = lambda v: v[0] ** 2 * v[1] + np.sin(v[0] * v[1])
+    h = 1e-5
+    return np.array([(f(x + e) - f(x - e)) / (2 * h) for e in np.eye(2) * h])
+''', BY_HAND),
+        WrongAnswer("grad-q-np-gradient", "grad_q", '''
+def grad_q(x):
+    f = lambda v: v[0] ** 2 * v[1] + np.sin(v[0] * v[1])
+    h = 1e-4
+    rows = []
+    for e in np.eye(2):
+        values = [f(x + k * h * e) for k in (-1, 0, 1)]
+        rows.append(np.gradient(values, h)[1])
+    return np.array(rows)
+''', BY_HAND),
+        WrongAnswer("grad-q-chain-rule-missing", "grad_q", '''
+def grad_q(x):
+    x1, x2 = x
+    return np.array([2 * x1 * x2 + np.cos(x1 * x2), x1 ** 2 + np.cos(x1 * x2)])
+''', "needs the chain rule"),
+        # -- exercise 2, numerical_grad: central differences
         WrongAnswer("forward-difference", "numerical_grad", '''
 def numerical_grad(f, x, h=1e-5):
     x = np.array(x, dtype=np.float64)
@@ -42,7 +106,73 @@ def numerical_grad(f, x, h=1e-5):
         x[i] = old
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
-''', "copy x as floats"),
+''', "copy x as float64"),
+        WrongAnswer("float32-kept", "numerical_grad", '''
+def numerical_grad(f, x, h=1e-5):
+    x = np.array(x, dtype=float) if np.asarray(x).dtype.kind in "iu" else np.array(x)
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        f_plus = f(x)
+        x[i] = old - h
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+''', "kept its own type"),
+        WrongAnswer("step-ignored", "numerical_grad", '''
+def numerical_grad(f, x, h=1e-5):
+    step = 1e-6  # "a better h"
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + step
+        f_plus = f(x)
+        x[i] = old - step
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * step)
+    return grad
+''', "use the argument h"),
+        WrongAnswer("numerical-grad-calls-course-lib", "numerical_grad", '''
+def numerical_grad(f, x, h=1e-5):
+    return numerical_gradient(f, x, h)
+''', "course_lib's numerical_gradient is switched off"),
+        WrongAnswer("numerical-grad-by-value", "numerical_grad", '''
+from course_lib.engine import Value
+
+
+def numerical_grad(f, x, h=1e-5):
+    x = np.asarray(x, dtype=np.float64)
+    leaves = np.array([Value(v) for v in x.ravel()], dtype=object)
+    out = f(leaves.reshape(x.shape))  # reverse mode through an array of Values
+    out.backward()
+    return np.array([leaf.grad for leaf in leaves]).reshape(x.shape)
+''', "course_lib's Value is switched off"),
+        # -- exercise 3, jacobian_g: a Jacobian by hand
+        WrongAnswer("transposed-jacobian", "jacobian_g", '''
+def jacobian_g(x):
+    x1, x2 = x
+    return np.array([[2 * x1 * x2, 5.0, x2],
+                     [x1 ** 2, np.cos(x2), x1]])
+''', "transposed"),
+        WrongAnswer("jacobian-own-numerical-grad", "jacobian_g", '''
+def jacobian_g(x):
+    return np.array([numerical_grad(lambda v: g(v)[i], x) for i in range(3)])
+''', "your numerical_grad is switched off"),
+        WrongAnswer("jacobian-captured-numerical-grad", "jacobian_g", '''
+def jacobian_g(x, gradient=numerical_grad):  # captured when the cell ran
+    g_ = lambda v: np.array([v[0] ** 2 * v[1], 5 * v[0] + np.sin(v[1]), v[0] * v[1]])
+    return np.array([gradient(lambda v: g_(v)[i], x) for i in range(3)])
+''', "your numerical_grad is switched off"),
+        WrongAnswer("jacobian-differences-of-g", "jacobian_g", '''
+def jacobian_g(x):
+    h = 1e-6
+    return np.stack([(g(x + e) - g(x - e)) / (2 * h) for e in np.eye(2) * h], axis=1)
+''', "your g is switched off"),
+        # -- exercise 4, sigmoid_grad
         WrongAnswer("sigma-from-output", "sigmoid_grad", '''
 def sigmoid_grad(x):
     s = nn.sigmoid(x)
@@ -56,12 +186,33 @@ def sigmoid_grad(x):
 def sigmoid_grad(x):
     return nn.sigmoid_grad(x)
 ''', "sigmoid_grad is switched off"),
-        WrongAnswer("transposed-jacobian", "jacobian_g", '''
-def jacobian_g(x):
-    x1, x2 = x
-    return np.array([[2 * x1 * x2, 5.0, x2],
-                     [x1 ** 2, np.cos(x2), x1]])
-''', "transposed"),
+        WrongAnswer("sigmoid-grad-via-backward-rule", "sigmoid_grad", '''
+from course_lib.engine import rules
+
+
+def sigmoid_grad(x):
+    return rules.sigmoid_backward(np.ones_like(x), x)[0]
+''', "course_lib's sigmoid_grad is switched off"),
+        WrongAnswer("sigmoid-grad-via-tangent-rule", "sigmoid_grad", '''
+from course_lib.engine.rules import TANGENT
+
+
+def sigmoid_grad(x):
+    return TANGENT["sigmoid"]([x], [np.ones_like(x)])
+''', "course_lib's sigmoid_grad is switched off"),
+        WrongAnswer("sigmoid-grad-private-name", "sigmoid_grad", '''
+from course_lib.nn.activations import _sigmoid_grad
+
+
+def sigmoid_grad(x):
+    return _sigmoid_grad(x)
+''', "course_lib's sigmoid_grad is switched off"),
+        WrongAnswer("sigmoid-grad-differences", "sigmoid_grad", '''
+def sigmoid_grad(x):
+    h = 1e-5
+    return (nn.sigmoid(x + h) - nn.sigmoid(x - h)) / (2 * h)
+''', BY_HAND),
+        # -- exercise 5, softmax
         WrongAnswer("softmax-over-columns", "softmax", '''
 def softmax(z):
     z = np.asarray(z, dtype=np.float64)
@@ -73,17 +224,68 @@ def softmax(z):
     e = np.exp(z)
     return e / np.sum(e, axis=-1, keepdims=True)
 ''', "RuntimeWarning: overflow"),
+        WrongAnswer("softmax-global-max", "softmax", '''
+def softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - np.max(z))  # one max for the whole batch
+    return e / np.sum(e, axis=-1, keepdims=True)
+''', "the max was taken over the whole batch"),
+        WrongAnswer("softmax-private-name", "softmax", '''
+from course_lib.nn.activations import _softmax
+
+
+def softmax(z):
+    return _softmax(z)
+''', "course_lib's softmax is switched off"),
+        WrongAnswer("softmax-from-a-known-mistake", "softmax", '''
+from course_lib.check.mistakes import SOFTMAX_OVER_COLUMNS
+
+
+def softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    return SOFTMAX_OVER_COLUMNS.wrong(z.T).T  # "over columns" of the transpose = over rows
+''', "course_lib's softmax is switched off"),
+        # -- exercise 6, softmax_jacobian
         WrongAnswer("diagonal-jacobian", "softmax_jacobian", '''
 def softmax_jacobian(z):
     s = softmax(z)
     return np.diag(s * (1 - s))
 ''', "softmax is not elementwise"),
+        WrongAnswer("softmax-jacobian-course-lib", "softmax_jacobian", '''
+def softmax_jacobian(z):
+    return nn.softmax_jacobian(z)
+''', "course_lib's softmax_jacobian is switched off"),
+        WrongAnswer("softmax-jacobian-own-numerical-grad", "softmax_jacobian", '''
+def softmax_jacobian(z):
+    return np.array([numerical_grad(lambda v: softmax(v)[i], z) for i in range(len(z))])
+''', "your numerical_grad is switched off"),
+        WrongAnswer("softmax-jacobian-differences", "softmax_jacobian", '''
+def softmax_jacobian(z):
+    h = 1e-6
+    return np.stack([(softmax(z + e) - softmax(z - e)) / (2 * h)
+                     for e in np.eye(len(z)) * h], axis=1)
+''', BY_HAND),
+        # -- exercise 7, gd_step
         WrongAnswer("uphill-step", "gd_step", '''
 def gd_step(x, lr):
     return x + lr * np.array([2 * x[0], -2 * x[1]])
 ''', "opposite direction"),
+        WrongAnswer("gd-step-ignores-lr", "gd_step", '''
+def gd_step(x, lr):
+    return x - 0.1 * np.array([2 * x[0], -2 * x[1]])  # the learning rate of the example
+''', "proportional to lr"),
+        WrongAnswer("gd-step-numerical-gradient", "gd_step", '''
+def gd_step(x, lr):
+    return x - lr * numerical_grad(lambda v: v[0] ** 2 - v[1] ** 2, x)
+''', "your numerical_grad is switched off"),
+        WrongAnswer("gd-step-in-place", "gd_step", '''
+def gd_step(x, lr):
+    x -= lr * np.array([2 * x[0], -2 * x[1]])
+    return x
+''', "in place"),
     ],
     "02_computational_graphs": [
+        # -- exercise 1, topological_order
         WrongAnswer("dictionary-order", "topological_order", '''
 def topological_order(graph):
     return list(graph)
@@ -100,12 +302,91 @@ def topological_order(graph):
     for name in graph:
         visit(name)
     return order
-''', "raised RecursionError"),
+''', "RecursionError"),
+        WrongAnswer("graphlib-order", "topological_order", '''
+import graphlib
+
+
+def topological_order(graph):
+    sorter = graphlib.TopologicalSorter({n: ins for n, (op, ins) in graph.items()})
+    return list(sorter.static_order())
+''', "graphlib.TopologicalSorter is switched off"),
+        WrongAnswer("engine-order", "topological_order", '''
+from course_lib import engine
+
+
+class _Node:
+    def __init__(self, name):
+        self.name, self.parents = name, ()
+
+
+def topological_order(graph):
+    nodes = {name: _Node(name) for name in graph}
+    for name, (op, ins) in graph.items():
+        nodes[name].parents = tuple(nodes[i] for i in ins)
+    out = _Node("out")
+    out.parents = tuple(nodes.values())
+    return [node.name for node in engine.topological_order(out)][:-1]
+''', "course_lib's topological_order is switched off"),
+        WrongAnswer("sort-by-number", "topological_order", '''
+def topological_order(graph):
+    # the example graphs number their nodes in creation order
+    inputs = [n for n, (op, _) in graph.items() if op == "input"]
+    others = [n for n in graph if n not in inputs]
+    return inputs + sorted(others, key=lambda n: int("".join(filter(str.isdigit, n)) or 0))
+''', "comes before its input"),
+        # -- exercise 2, evaluate
+        WrongAnswer("evaluate-own-order", "evaluate", '''
+def evaluate(graph, order, feed):
+    values = {}
+    for name in topological_order(graph):  # never mind the order given
+        op, inputs = graph[name]
+        values[name] = feed[name] if op == "input" else OPS[op](*[values[i] for i in inputs])
+    return values
+''', "your topological_order is switched off"),
+        WrongAnswer("evaluate-dictionary-order", "evaluate", '''
+def evaluate(graph, order, feed):
+    values = {}
+    for name, (op, inputs) in graph.items():
+        values[name] = feed[name] if op == "input" else OPS[op](*[values[i] for i in inputs])
+    return values
+''', "KeyError"),
+        WrongAnswer("evaluate-recursive", "evaluate", '''
+def evaluate(graph, order, feed):
+    values = {}
+    def value(name):
+        if name not in values:
+            op, inputs = graph[name]
+            values[name] = feed[name] if op == "input" else OPS[op](*map(value, inputs))
+        return values[name]
+    for name in graph:
+        value(name)
+    return values
+''', "RecursionError"),
+        # -- exercise 3, neuron
         WrongAnswer("float-neuron", "neuron", '''
 def neuron(x, w, b):
     z = sum(xi.data * wi.data for xi, wi in zip(x, w)) + b.data
     return Value(z).sigmoid()
 ''', "compute with Value operations"),
+        WrongAnswer("neuron-graph-for-show", "neuron", '''
+def neuron(x, w, b):
+    z = sum(xi.data * wi.data for xi, wi in zip(x, w)) + b.data
+    out = Value(z).sigmoid()
+    for v in x + w + [b]:
+        out = out + 0 * v  # every input is "in the graph" now
+    return out
+''', "no gradient reaches the inputs"),
+        # -- exercise 4, layer_forward
+        WrongAnswer("layer-transposed", "layer_forward", '''
+def layer_forward(X, W, b, activation):
+    return activation(X @ W.T + b)
+''', "this is X @ W.T"),
+        WrongAnswer("layer-bias-after-activation", "layer_forward", '''
+def layer_forward(X, W, b, activation):
+    return activation(X @ W) + b
+''', "the bias is added after the activation"),
+        # -- exercise 5, forward
         WrongAnswer("slides-forward", "forward", '''
 def forward(X, layers):
     a = X
@@ -113,12 +394,229 @@ def forward(X, layers):
         a = a @ W + b
     return a
 ''', "the slides' bug"),
+        WrongAnswer("forward-transposed", "forward", '''
+def forward(X, layers):
+    a = X
+    for W, b, activation in layers:
+        a = activation(a @ W.T + b)
+    return a
+''', "this is a @ W.T"),
+        WrongAnswer("forward-last-activation-only", "forward", '''
+def forward(X, layers):
+    a = X
+    for W, b, activation in layers:
+        a = a @ W + b
+    return layers[-1][2](a)
+''', "only the last layer's activation"),
+        # -- exercise 6, graph_221
+        WrongAnswer("graph-221-swapped-matmul", "graph_221", '''
+def graph_221():
+    return {"I": ("input", []), "W1": ("input", []), "W2": ("input", []),
+            "Z1": ("matmul", ["I", "W1"]), "H": ("sigmoid", ["Z1"]),
+            "Z2": ("matmul", ["W2", "H"]), "O": ("sigmoid", ["Z2"])}
+''', "the arguments of a matmul are in the wrong order"),
+        WrongAnswer("graph-221-own-operation", "graph_221", '''
+OPS["net221"] = lambda I, W1, W2: nn.sigmoid(W2 @ nn.sigmoid(W1 @ I))
+
+
+def graph_221():
+    return {"I": ("input", []), "W1": ("input", []), "W2": ("input", []),
+            "O": ("net221", ["I", "W1", "W2"])}
+''', "not in OPS"),
+        # -- exercise 7, count_parameters
         WrongAnswer("no-biases", "count_parameters", '''
 def count_parameters(sizes):
     return sum(n_in * n_out for n_in, n_out in zip(sizes, sizes[1:]))
 ''', "biases are missing"),
+        WrongAnswer("count-by-building", "count_parameters", '''
+def count_parameters(sizes):
+    return len(nn.MLP(sizes).parameters())
+''', "course_lib's MLP is switched off"),
+        WrongAnswer("count-hard-coded", "count_parameters", '''
+def count_parameters(sizes):
+    return {(4, 3, 2): 23, (2, 16, 16, 1): 337}[tuple(sizes)]
+''', "KeyError"),
     ],
     "03_chain_rule": [
+        # -- exercise 1, chain_stored
+        WrongAnswer("stored-but-recomputing", "chain_stored", '''
+def chain_stored(f, df, w, n):
+    derivative = 1.0
+    for k in range(n):
+        x = w
+        for _ in range(k):
+            x = f(x)
+        derivative *= df(x)
+    return derivative
+''', "needs at most"),
+        WrongAnswer("stored-by-differences", "chain_stored", '''
+def chain_stored(f, df, w, n):
+    def x_n(v):
+        for _ in range(n):
+            v = f(v)
+        return v
+    h = 1e-6
+    return (x_n(w + h) - x_n(w - h)) / (2 * h)
+''', "needs at most"),
+        WrongAnswer("stored-by-value", "chain_stored", '''
+from course_lib.engine import Value
+
+
+def chain_stored(f, df, w, n):
+    x = Value(w)
+    out = x
+    for _ in range(n):
+        out = f(out)  # works for f = x * x
+    out.backward()
+    return x.grad
+''', "course_lib's Value is switched off"),
+        # -- exercise 2, chain_recomputed
+        WrongAnswer("recomputed-calls-stored", "chain_recomputed", '''
+def chain_recomputed(f, df, w, n):
+    return chain_stored(f, df, w, n)
+''', "your chain_stored is switched off"),
+        WrongAnswer("recomputed-but-stored", "chain_recomputed", '''
+def chain_recomputed(f, df, w, n):
+    x, derivative = w, 1.0
+    for _ in range(n):
+        derivative *= df(x)
+        x = f(x)
+    return derivative
+''', "n(n-1)/2"),
+        # -- exercise 3, grad_e
+        WrongAnswer("one-path", "grad_e", '''
+def grad_e(a, b):
+    return np.array([b + 1, b + 1])
+''', "has two paths"),
+        WrongAnswer("grad-e-value", "grad_e", '''
+def grad_e(a, b):
+    va, vb = Value(a), Value(b)
+    e = (va + vb) * (vb + 1)
+    e.backward()
+    return np.array([va.grad, vb.grad])
+''', "course_lib's Value is switched off"),
+        WrongAnswer("grad-e-course-lib-numerical", "grad_e", '''
+def grad_e(a, b):
+    return numerical_gradient(lambda v: (v[0] + v[1]) * (v[1] + 1), np.array([a, b]))
+''', "course_lib's numerical_gradient is switched off"),
+        WrongAnswer("grad-e-differences", "grad_e", '''
+def grad_e(a, b):
+    e = lambda a, b: (a + b) * (b + 1)
+    h = 1e-5
+    return np.array([(e(a + h, b) - e(a - h, b)) / (2 * h), (e(a, b + h) - e(a, b - h)) / (2 * h)])
+''', BY_HAND),
+        WrongAnswer("grad-e-by-backward", "grad_e", '''
+from course_lib.engine.rules import BACKWARD
+
+
+def grad_e(a, b):
+    graph = {"a": ("input", []), "b": ("input", []), "one": ("input", []),
+             "c": ("add", ["a", "b"]), "d": ("add", ["b", "one"]), "e": ("mul", ["c", "d"])}
+    values = {"a": a, "b": b, "one": 1.0, "c": a + b, "d": b + 1, "e": (a + b) * (b + 1)}
+    grads = backward(graph, values, BACKWARD)  # exercise 7 (in JupyterLab it may have run)
+    return np.array([grads["a"], grads["b"]])
+''', "your backward is switched off"),
+        # -- exercise 4, neuron_grads
+        WrongAnswer("neuron-grads-slides-sigma-prime", "neuron_grads", '''
+from course_lib import nn
+
+
+def neuron_grads(x, w, b, y):
+    y_hat = nn.sigmoid(np.dot(x, w) + b)
+    delta = (y_hat - y) * nn.sigmoid_grad(y_hat)
+    return delta * np.asarray(x), float(delta)
+''', "as one slide does"),
+        WrongAnswer("neuron-grads-sign", "neuron_grads", '''
+from course_lib import nn
+
+
+def neuron_grads(x, w, b, y):
+    y_hat = nn.sigmoid(np.dot(x, w) + b)
+    delta = (y - y_hat) * y_hat * (1 - y_hat)
+    return delta * np.asarray(x), float(delta)
+''', "wrong sign"),
+        WrongAnswer("neuron-grads-value", "neuron_grads", '''
+from course_lib import nn
+
+
+def neuron_grads(x, w, b, y):
+    ws, bv = [Value(v) for v in w], Value(b)
+    z = bv
+    for xi, wi in zip(x, ws):
+        z = z + wi * float(xi)
+    err = (z.sigmoid() - y) ** 2 * 0.5
+    err.backward()
+    return np.array([wi.grad for wi in ws]), bv.grad
+''', "course_lib's Value is switched off"),
+        WrongAnswer("neuron-grads-differences", "neuron_grads", '''
+from course_lib import nn
+
+
+def neuron_grads(x, w, b, y):
+    E = lambda w, b: 0.5 * (nn.sigmoid(np.dot(x, w) + b) - y) ** 2
+    h = 1e-5
+    w = np.asarray(w, dtype=float)
+    dw = np.array([(E(w + e, b) - E(w - e, b)) / (2 * h) for e in np.eye(len(w)) * h])
+    return dw, (E(w, b + h) - E(w, b - h)) / (2 * h)
+''', BY_HAND),
+        # -- exercise 5, add and mul backward
+        WrongAnswer("swapped-factors", "binary_rules", '''
+def add_backward(dout, x, y):
+    return dout, dout
+
+
+def mul_backward(dout, x, y):
+    return dout * x, dout * y
+''', "the factors are swapped"),
+        WrongAnswer("binary-rules-from-course-lib", "binary_rules", '''
+from course_lib.engine.rules import add_backward, mul_backward
+''', "course_lib's add_backward is switched off"),
+        WrongAnswer("mul-backward-by-tangent", "binary_rules", '''
+def add_backward(dout, x, y):
+    return dout, dout
+
+
+def mul_backward(dout, x, y):
+    zero = 0 * dout
+    return TANGENT["mul"]([x, y], [dout, zero]), TANGENT["mul"]([x, y], [zero, dout])
+''', "course_lib's TANGENT['mul'] is switched off"),
+        # -- exercise 6, relu and sigmoid backward
+        WrongAnswer("sigmoid-of-output", "unary_rules", '''
+from course_lib import nn
+
+
+def relu_backward(dout, x):
+    return (dout * (x > 0),)
+
+
+def sigmoid_backward(dout, x):
+    return (dout * x * (1 - x),)
+''', "x is the input"),
+        WrongAnswer("relu-at-zero", "unary_rules", '''
+from course_lib import nn
+
+
+def relu_backward(dout, x):
+    return (dout * (x >= 0),)
+
+
+def sigmoid_backward(dout, x):
+    s = nn.sigmoid(x)
+    return (dout * s * (1 - s),)
+''', "at x = 0 this course's convention is 0"),
+        WrongAnswer("relu-backward-by-relu-grad", "unary_rules", '''
+from course_lib import nn
+
+
+def relu_backward(dout, x):
+    return (dout * nn.relu_grad(x),)
+
+
+def sigmoid_backward(dout, x):
+    s = nn.sigmoid(x)
+    return (dout * s * (1 - s),)
+''', "course_lib's relu_grad is switched off"),
+        # -- exercise 7, backward
         WrongAnswer("assign-not-add", "backward", '''
 def backward(graph, values, rules):
     names = list(graph)
@@ -131,38 +629,263 @@ def backward(graph, values, rules):
                 grads[i] = g
     return grads
 ''', "must add up the gradients"),
-        WrongAnswer("one-path", "grad_e", '''
+        WrongAnswer("backward-ignores-rules", "backward", '''
+from course_lib.engine.rules import BACKWARD
+
+
+def backward(graph, values, rules):
+    names = list(graph)
+    grads = {name: 0.0 for name in names}
+    grads[names[-1]] = 1.0
+    for name in reversed(names):
+        op, inputs = graph[name]
+        if op != "input":
+            for i, g in zip(inputs, BACKWARD[op](grads[name], *[values[i] for i in inputs])):
+                grads[i] = grads[i] + g
+    return grads
+''', "never called the rules it was given"),
+        WrongAnswer("backward-by-value", "backward", '''
+def backward(graph, values, rules):
+    nodes = {}
+    for name, (op, inputs) in graph.items():
+        if op == "input":
+            nodes[name] = Value(values[name])
+        elif op == "add":
+            nodes[name] = nodes[inputs[0]] + nodes[inputs[1]]
+        elif op == "mul":
+            nodes[name] = nodes[inputs[0]] * nodes[inputs[1]]
+        else:
+            nodes[name] = getattr(nodes[inputs[0]], op)()
+    nodes[list(graph)[-1]].backward()
+    return {name: node.grad for name, node in nodes.items()}
+''', "course_lib's Value is switched off"),
+        WrongAnswer("backward-by-forward-mode", "backward", '''
+def backward(graph, values, rules):
+    # one forward-mode pass per node (exercise 8; in JupyterLab it may have run already)
+    return {name: forward_mode(graph, values, name) for name in graph}
+''', "your forward_mode is switched off"),
+        # -- exercise 8, forward_mode
+        WrongAnswer("forward-mode-by-backward", "forward_mode", '''
+from course_lib.engine.rules import BACKWARD
+
+
+def forward_mode(graph, values, wrt):
+    return backward(graph, values, BACKWARD)[wrt]
+''', "your backward is switched off"),
+        WrongAnswer("forward-mode-differences", "forward_mode", '''
+def forward_mode(graph, values, wrt):
+    def output(v):
+        vals = dict(values, **{wrt: v})
+        for name, (op, inputs) in graph.items():
+            if op != "input":
+                vals[name] = FORWARD[op](*[vals[i] for i in inputs])
+        return vals[list(graph)[-1]]
+    h = 1e-5
+    return (output(values[wrt] + h) - output(values[wrt] - h)) / (2 * h)
+''', BY_HAND),
+    ],
+}
+
+RIGHT = {
+    "01_gradients": [
+        RightAnswer("grad-q-factored", "grad_q", '''
+def grad_q(x):
+    c = np.cos(x[0] * x[1])
+    return np.array([x[1] * (2 * x[0] + c), x[0] * (x[0] + c)])
+'''),
+        RightAnswer("numerical-grad-fresh-arrays", "numerical_grad", '''
+def numerical_grad(f, x, h=1e-5):
+    x = np.asarray(x, dtype=np.float64)
+    grad = np.empty(x.shape)
+    for i in np.ndindex(x.shape):
+        step = np.zeros(x.shape)
+        step[i] = h
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad
+'''),
+        RightAnswer("jacobian-stacked-rows", "jacobian_g", '''
+def jacobian_g(x):
+    x1, x2 = float(x[0]), float(x[1])
+    rows = [[2 * x1 * x2, x1 * x1], [5, np.cos(x2)], [x2, x1]]
+    return np.vstack([np.array(r, dtype=float) for r in rows])
+'''),
+        RightAnswer("sigmoid-grad-symmetric", "sigmoid_grad", '''
+def sigmoid_grad(x):
+    return nn.sigmoid(x) * nn.sigmoid(-np.asarray(x, dtype=float))
+'''),
+        RightAnswer("sigmoid-grad-tanh", "sigmoid_grad", '''
+def sigmoid_grad(x):
+    return 0.25 * (1 - np.tanh(np.asarray(x, dtype=float) / 2) ** 2)
+'''),
+        RightAnswer("softmax-log-sum-exp", "softmax", '''
+def softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    m = z.max(axis=-1, keepdims=True)
+    log_sum = m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True))
+    return np.exp(z - log_sum)
+'''),
+        RightAnswer("softmax-jacobian-broadcast", "softmax_jacobian", '''
+def softmax_jacobian(z):
+    s = softmax(z)
+    return s[:, None] * (np.eye(len(s)) - s[None, :])
+'''),
+        RightAnswer("gd-step-copy", "gd_step", '''
+def gd_step(x, lr):
+    new = np.array(x, dtype=float)
+    new[0] -= lr * 2 * x[0]
+    new[1] += lr * 2 * x[1]
+    return new
+'''),
+    ],
+    "02_computational_graphs": [
+        RightAnswer("kahn-order", "topological_order", '''
+from collections import deque
+
+
+def topological_order(graph):
+    waiting = {name: len(inputs) for name, (op, inputs) in graph.items()}
+    users = {name: [] for name in graph}
+    for name, (op, inputs) in graph.items():
+        for i in inputs:
+            users[i].append(name)
+    ready = deque(name for name, k in waiting.items() if k == 0)
+    order = []
+    while ready:
+        name = ready.popleft()
+        order.append(name)
+        for user in users[name]:
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                ready.append(user)
+    return order
+'''),
+        RightAnswer("evaluate-lookup", "evaluate", '''
+def evaluate(graph, order, feed):
+    values = dict(feed)
+    for name in order:
+        op, inputs = graph[name]
+        if op != "input":
+            values[name] = OPS[op](*(values[i] for i in inputs))
+    return {name: values[name] for name in graph}
+'''),
+        RightAnswer("neuron-written-out", "neuron", '''
+def neuron(x, w, b):
+    z = sum((xi * wi for xi, wi in zip(x, w)), b)
+    return 1 / (1 + (-z).exp())
+'''),
+        RightAnswer("layer-einsum", "layer_forward", '''
+def layer_forward(X, W, b, activation):
+    return activation(np.einsum("nd,dm->nm", X, W) + b[None, :])
+'''),
+        RightAnswer("forward-by-layer-forward", "forward", '''
+def forward(X, layers):
+    for W, b, activation in layers:
+        X = layer_forward(X, W, b, activation)
+    return X
+'''),
+        RightAnswer("forward-reduce", "forward", '''
+from functools import reduce
+
+
+def forward(X, layers):
+    return reduce(lambda a, layer: layer[2](a @ layer[0] + layer[1]), layers, X)
+'''),
+        RightAnswer("graph-221-other-names", "graph_221", '''
+def graph_221():
+    graph = {"O": ("sigmoid", ["net2"]), "net2": ("matmul", ["W2", "hidden"]),
+             "hidden": ("sigmoid", ["net1"]), "net1": ("matmul", ["W1", "I"])}
+    graph.update(I=("input", []), W1=("input", []), W2=("input", []))
+    return graph
+'''),
+        RightAnswer("count-loop", "count_parameters", '''
+def count_parameters(sizes):
+    total = 0
+    for k in range(1, len(sizes)):
+        total += (sizes[k - 1] + 1) * sizes[k]
+    return total
+'''),
+    ],
+    "03_chain_rule": [
+        RightAnswer("stored-natural-loop", "chain_stored", '''
+def chain_stored(f, df, w, n):
+    x, derivative = w, 1.0
+    for _ in range(n):
+        derivative *= df(x)
+        x = f(x)  # also computes x_n, which the product does not need
+    return derivative
+'''),
+        RightAnswer("stored-recursive", "chain_stored", '''
+def chain_stored(f, df, w, n):
+    if n == 1:
+        return df(w)
+    return df(w) * chain_stored(f, df, f(w), n - 1)
+'''),
+        RightAnswer("recomputed-compose", "chain_recomputed", '''
+def chain_recomputed(f, df, w, n):
+    def x_k(k):
+        x = w
+        for _ in range(k):
+            x = f(x)
+        return x
+    return float(np.prod([df(x_k(k)) for k in range(n)]))
+'''),
+        RightAnswer("grad-e-expanded", "grad_e", '''
 def grad_e(a, b):
-    return np.array([b + 1, b + 1])
-''', "has two paths"),
-        WrongAnswer("sigmoid-of-output", "unary_rules", '''
+    # e = ab + a + b^2 + b
+    return np.array([b + 1.0, a + 2 * b + 1.0])
+'''),
+        RightAnswer("neuron-grads-sigmoid-grad", "neuron_grads", '''
+from course_lib import nn
+
+
+def neuron_grads(x, w, b, y):
+    z = float(np.dot(x, w) + b)
+    delta = (nn.sigmoid(z) - y) * nn.sigmoid_grad(z)
+    return np.array([delta * xi for xi in x]), delta
+'''),
+        RightAnswer("binary-rules-ufuncs", "binary_rules", '''
+def add_backward(dout, x, y):
+    return np.copy(dout), np.copy(dout)
+
+
+def mul_backward(dout, x, y):
+    return np.multiply(y, dout), np.multiply(x, dout)
+'''),
+        RightAnswer("unary-rules-where", "unary_rules", '''
 from course_lib import nn
 
 
 def relu_backward(dout, x):
-    return (dout * (x > 0),)
+    return (np.where(np.asarray(x) > 0, dout, 0.0),)
 
 
 def sigmoid_backward(dout, x):
-    return (dout * x * (1 - x),)
-''', "x is the input"),
-        WrongAnswer("swapped-factors", "binary_rules", '''
-def add_backward(dout, x, y):
-    return dout, dout
-
-
-def mul_backward(dout, x, y):
-    return dout * x, dout * y
-''', "the factors are swapped"),
-        WrongAnswer("stored-but-recomputing", "chain_stored", '''
-def chain_stored(f, df, w, n):
-    derivative = 1.0
-    for k in range(n):
-        x = w
-        for _ in range(k):
-            x = f(x)
-        derivative *= df(x)
-    return derivative
-''', "needs only"),
+    x = np.asarray(x, dtype=float)
+    return (dout * nn.sigmoid(x) * nn.sigmoid(-x),)
+'''),
+        RightAnswer("backward-collect-then-sum", "backward", '''
+def backward(graph, values, rules):
+    names = list(graph)
+    arrived = {name: [] for name in names}  # the book's build_grad: collect, then sum
+    arrived[names[-1]].append(1.0)
+    grads = {}
+    for name in reversed(names):
+        grads[name] = sum(arrived[name]) if arrived[name] else 0.0
+        op, inputs = graph[name]
+        if op != "input" and arrived[name]:
+            for i, g in zip(inputs, rules[op](grads[name], *[values[i] for i in inputs])):
+                arrived[i].append(g)
+    return grads
+'''),
+        RightAnswer("forward-mode-ones", "forward_mode", '''
+def forward_mode(graph, values, wrt):
+    dot = {}
+    for name, (op, inputs) in graph.items():
+        if op == "input":
+            dot[name] = np.ones_like(values[name]) if name == wrt else np.zeros_like(values[name])
+        else:
+            dot[name] = TANGENT[op]([values[i] for i in inputs], [dot[i] for i in inputs])
+    return dot[next(reversed(graph))]
+'''),
     ],
 }

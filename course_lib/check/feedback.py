@@ -189,8 +189,9 @@ def check_function(fn, cases, expected=None, *, reference=None, name=None, hidde
     reference: a function giving the right answer for the same arguments.
     name: the function's name in messages (default: fn.__name__).
     hidden: if True, messages show no inputs and no expected values.
-    blocked: course_lib functions that must not be called while ``fn`` runs
-        (the ones that would answer the exercise for the student).
+    blocked: the other routes to the answer, switched off while ``fn`` runs:
+        course_lib functions, or ``course_lib.check.other_routes(...)``, which
+        also takes the notebook's own functions and classes such as ``Value``.
     mistakes: pairs (wrong_function, explanation): when the answer equals
         wrong_function(*case), the explanation is shown.
     """
@@ -207,12 +208,22 @@ def check_function(fn, cases, expected=None, *, reference=None, name=None, hidde
             if isinstance(a, np.ndarray) and not np.array_equal(a, g, equal_nan=True):
                 raise CheckFailed(f"{label} changed its input array in place. Work on a "
                                   "copy (x = x.copy()) or restore every value you change.")
-        wrong = [(_quietly(m, args), text) for m, text in mistakes]
+        wrong = [(w, text) for w, text in ((_known_wrong(m, args), t) for m, t in mistakes)
+                 if w is not None]
         if isinstance(args[0], np.ndarray) and np.shape(want) == args[0].shape:
             # an update x -> new x: did it move the opposite way?
             wrong.append((2 * args[0] - np.asarray(want), _REVERSED))
         check_array(got, want, name=label, rtol=rtol, atol=atol, hidden=hidden,
                     mistakes=wrong, input_shape=shape)
+
+
+def _known_wrong(mistake, args):
+    """A known wrong answer for these arguments, or None where it cannot be computed
+    (``X @ W.T`` for a W that is not square, say)."""
+    try:
+        return _quietly(mistake, args)
+    except Exception:  # noqa: BLE001  a mistake that does not apply to this input
+        return None
 
 
 def _quietly(fn, args):

@@ -9,7 +9,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from course_lib.nn.activations import _sigmoid, _softmax
+from course_lib.nn.activations import sigmoid as _sigmoid
+from course_lib.nn.activations import softmax as _softmax
 
 __all__ = [
     "FORWARD_DIFFERENCE",
@@ -17,10 +18,12 @@ __all__ = [
     "Mistake",
     "SIGMOID_APPLIED_TWICE",
     "SIGMOID_GRAD_OF_INPUT",
+    "SOFTMAX_GLOBAL_MAX",
     "SOFTMAX_JACOBIAN_DIAGONAL_ONLY",
     "SOFTMAX_JACOBIAN_WITHOUT_DIAG",
     "SOFTMAX_OVER_ALL",
     "SOFTMAX_OVER_COLUMNS",
+    "STEP_IGNORED",
 ]
 
 
@@ -49,8 +52,13 @@ FORWARD_DIFFERENCE = Mistake(
 
 INTEGER_STEPS = Mistake(
     lambda f, x, h=1e-5: _difference_quotients(f, np.array(x), h, True),
-    "x holds integers, so x[i] + h and x[i] - h were rounded to whole numbers: "
-    "copy x as floats first (np.array(x, dtype=float))")
+    "x kept its own type (integers, or float32), so x[i] + h and x[i] - h were rounded "
+    "to that type: copy x as float64 first (np.array(x, dtype=np.float64))")
+
+STEP_IGNORED = Mistake(
+    lambda f, x, h=1e-5: _difference_quotients(f, np.array(x, dtype=np.float64), 1e-5, True),
+    "this is what the step 1e-5 gives, not the step h the function was given: "
+    "use the argument h")
 
 SIGMOID_GRAD_OF_INPUT = Mistake(
     lambda x: x * (1 - x),
@@ -63,6 +71,11 @@ SIGMOID_APPLIED_TWICE = Mistake(
 SOFTMAX_OVER_COLUMNS = Mistake(
     lambda z: _softmax(z, axis=0),
     "each column sums to 1: normalise along the last axis (axis=-1), one row per sample")
+
+SOFTMAX_GLOBAL_MAX = Mistake(
+    lambda z: (lambda e: e / np.sum(e, axis=-1, keepdims=True))(np.exp(z - np.max(z))),
+    "the max was taken over the whole batch: a row far below it loses its precision "
+    "(or underflows to 0/0); subtract each row's own max (axis=-1, keepdims=True)")
 
 SOFTMAX_OVER_ALL = Mistake(
     lambda z: _softmax(np.ravel(z)).reshape(np.shape(z)),

@@ -8,13 +8,16 @@ sends a gradient back to its inputs, and how it pushes a tangent forward.
     backward: BACKWARD[op](dout, *xs) -> (dx1, ...): dout times d(out)/d(xi), one per input
     tangent:  TANGENT[op](xs, dxs) -> dout: the change of out for input changes dxs
 
-All work on numbers or equally shaped arrays (no broadcasting).
+All work on numbers or equally shaped arrays (no broadcasting).  The backward
+rules and tangent rules are ``blockable``: a test switches them off while a
+student writes their own (and sigmoid's rules call ``nn.sigmoid_grad``, so
+blocking that blocks them too).
 """
 
 import numpy as np
 
 from course_lib._blocking import blockable
-from course_lib.nn.activations import _sigmoid, _sigmoid_grad
+from course_lib.nn.activations import sigmoid, sigmoid_grad
 
 __all__ = [
     "BACKWARD",
@@ -48,14 +51,14 @@ def relu_backward(dout, x):
 @blockable
 def sigmoid_backward(dout, x):
     """out = sigma(x): dout times sigma(x) (1 - sigma(x)), at the input x."""
-    return (dout * _sigmoid_grad(x),)
+    return (dout * sigmoid_grad(x),)
 
 
 FORWARD = {
     "add": lambda x, y: x + y,
     "mul": lambda x, y: x * y,
     "relu": lambda x: np.maximum(0.0, x),
-    "sigmoid": _sigmoid,
+    "sigmoid": sigmoid,
 }
 
 BACKWARD = {
@@ -65,9 +68,10 @@ BACKWARD = {
     "sigmoid": sigmoid_backward,
 }
 
-TANGENT = {
+# Blockable too: forward mode must not stand in for an exercise's backward rule.
+TANGENT = {op: blockable(rule, f"TANGENT[{op!r}]") for op, rule in {
     "add": lambda xs, dxs: dxs[0] + dxs[1],
     "mul": lambda xs, dxs: dxs[0] * xs[1] + xs[0] * dxs[1],
     "relu": lambda xs, dxs: dxs[0] * (np.asarray(xs[0]) > 0),
-    "sigmoid": lambda xs, dxs: dxs[0] * _sigmoid_grad(xs[0]),
-}
+    "sigmoid": lambda xs, dxs: dxs[0] * sigmoid_grad(xs[0]),
+}.items()}

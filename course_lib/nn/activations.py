@@ -7,6 +7,12 @@ return an array of the same shape, in float64.
 At a kink (ReLU and leaky ReLU at 0, step at 0) the derivative does not exist;
 we use the value from the right-hand side of the slides' definitions
 ("x if x > 0, else 0.1 x"), i.e. the slope for x <= 0.
+
+Every function here is ``blockable``, and functions built on another one call
+it by its public name: blocking ``sigmoid_grad`` while a student writes their
+own also blocks every course_lib route to it (``engine.rules.sigmoid_backward``,
+its tangent rule).  ``_sigmoid``, ``_sigmoid_grad`` and ``_softmax`` are older
+names for the same functions.
 """
 
 import numpy as np
@@ -61,7 +67,8 @@ def leaky_relu_grad(x, slope=LEAKY_SLOPE):
     return np.where(_f64(x) > 0, 1.0, slope)
 
 
-def _sigmoid(x):
+@blockable
+def sigmoid(x):
     """1 / (1 + exp(-x)), computed without overflow for any x.
 
     For x >= 0 use 1 / (1 + e^-x); for x < 0 the equal form e^x / (1 + e^x).
@@ -72,16 +79,11 @@ def _sigmoid(x):
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-sigmoid = blockable(_sigmoid, "sigmoid")  # other functions here call _sigmoid
-
-
-def _sigmoid_grad(x):
+@blockable
+def sigmoid_grad(x):
     """sigma'(x) = sigma(x) (1 - sigma(x)), at the input x."""
-    s = _sigmoid(x)
+    s = sigmoid(x)
     return s * (1.0 - s)
-
-
-sigmoid_grad = blockable(_sigmoid_grad, "sigmoid_grad")  # engine.rules calls _sigmoid_grad
 
 
 @blockable
@@ -108,7 +110,8 @@ def step_grad(x, theta=0.0):
     return np.zeros_like(_f64(x))
 
 
-def _softmax(z, axis=-1):
+@blockable
+def softmax(z, axis=-1):
     """exp(z_i) / sum_j exp(z_j) along ``axis``, without overflow.
 
     z: (..., K).  Returns (..., K), entries in [0, 1] summing to 1 along axis.
@@ -120,15 +123,15 @@ def _softmax(z, axis=-1):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-softmax = blockable(_softmax, "softmax")
-
-
 @blockable
 def softmax_jacobian(z):
     """Jacobian of softmax over the last axis: J[..., i, j] = d s_i / d z_j.
 
     z: (..., K).  Returns (..., K, K) with J = diag(s) - s s^T, s = softmax(z).
     """
-    s = _softmax(z)
+    s = softmax(z)
     eye = np.eye(s.shape[-1])
     return s[..., :, None] * (eye - s[..., None, :])
+
+
+_sigmoid, _sigmoid_grad, _softmax = sigmoid, sigmoid_grad, softmax  # older names

@@ -10,19 +10,22 @@ import numpy as np
 __all__ = ["plot_curves", "plot_error_vs_h", "plot_path_on_contours"]
 
 
-def plot_curves(x, panels, *, titles=None, ncols=None):
+def plot_curves(x, panels, *, titles=None, ncols=None, styles=None):
     """Several panels of curves over a common x.
 
     x: (N,) points.
     panels: list of dicts {label: y}, one per panel, each y of shape (N,).
     titles: optional panel titles.
+    styles: optional {label: matplotlib keywords} (``{"ls": "--"}``), for
+        curves that would otherwise hide one another where they coincide.
     """
+    styles = styles or {}
     ncols = ncols or len(panels)
     nrows = -(-len(panels) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.2 * nrows), squeeze=False)
     for k, (ax, curves) in enumerate(zip(axes.flat, panels)):
         for label, y in curves.items():
-            ax.plot(x, y, label=label)
+            ax.plot(x, y, label=label, **styles.get(label, {}))
         ax.axhline(0, color="0.8", lw=0.8, zorder=0)
         ax.axvline(0, color="0.8", lw=0.8, zorder=0)
         ax.legend(fontsize=8)
