@@ -59,6 +59,9 @@ MODULE_STATE = frozenset({"_", "__", "___", "__builtins__", "__loader__", "__spe
 INTERMEDIARIES = ("/inspect.py", "/traceback.py", "/linecache.py", "/functools.py",
                   "/ctypes/__init__.py")
 FRAME_ATTRS = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"})
+# At most one full comparison per this many seconds at checkpoints (every cell's start is
+# always compared): a comparison costs ~1-5 ms, and a test may check 3000 values.
+CHECKPOINT_GAP = 0.05
 HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python, whose dict can change
 PROC_SECRETS = ("/mem", "/pagemap", "/map_files", "/environ")
 
@@ -85,7 +88,7 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
                _str_endswith=str.endswith, all=all,
                _clock=__import__("time").perf_counter):
     MISSING = _object()
-    state = {"armed": False, "busy": 0, "seq": 0, "checks": 0, "seconds": 0.0}
+    state = {"armed": False, "busy": 0, "seq": 0, "checks": 0, "seconds": 0.0, "last": -1e9}
     refs = []           # (label, live mapping, [(key, reference), ...])
     cells = []          # (label, cell, reference contents)
     objects = []        # (label, object, attribute, reference)
@@ -288,12 +291,15 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
             return
         if event == "exec" and not untrusted(_getattr(args[0], "co_filename", "?")):
             return  # library code running exec (namedtuple, dataclasses): not a cell
+        if event == "course_grader.checkpoint" and _clock() - state["last"] < CHECKPOINT_GAP:
+            return  # a test checking thousands of values: not a full comparison each time
         if event == "exec" or event == "course_grader.checkpoint":
             state["busy"] = 2  # student code reached from here (an __eq__) is refused all
             began = _clock()
             try:
                 compare()
-                state["seconds"] += _clock() - began
+                state["last"] = _clock()
+                state["seconds"] += state["last"] - began
             except (KeyboardInterrupt, SystemExit):
                 raise  # the grader's interrupt of a cell that ran too long: let it through
             except _BaseException as err:
