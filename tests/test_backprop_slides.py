@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from course_lib import nn
-from course_lib.engine import Tensor, grad_table
+from course_lib.check import numerical_gradient
+from course_lib.engine import Tensor, grad_table, topological_order
 
 
 def test_ibm_example_one_linear_layer():
@@ -108,3 +109,76 @@ def test_xor_weights_put_three_hidden_units_on_the_kink():
     assert np.sum(pre.data == 0.0) == 3  # ReLU has no derivative there: no gradient check
     loss = nn.mse(pre.relu() @ w + b, np.array([[0.0], [1.0], [1.0], [0.0]]))
     assert loss.item() == 0.0
+
+
+# --- further numbers that notebook 04 states ---------------------------------------------
+
+def test_eth_step_on_all_four_weights_overshoots_and_a_smaller_rate_helps():
+    g = np.array([2.0, 2.0, 2.0, 6.0])
+    assert 0.1 * g @ g == pytest.approx(4.8)  # the linear prediction: a fall of 4.8 from 1
+    assert 0.1 * g[0] ** 2 == pytest.approx(0.4)  # one weight: 0.4, below the error
+    w = np.ones(4) - 0.05 * g
+    y = w[3] * np.sum(w[:3])
+    assert y == pytest.approx(1.89) and (2.0 - y) ** 2 == pytest.approx(0.0121)
+
+
+def test_tillys_code_updates_W1_before_passing_the_error_back():
+    sigmoid_d = lambda s: s * (1 - s)  # noqa: E731
+    L0, Y = np.array([[3.0, 2.0]]), np.array([[0.0]])
+    W0, W1 = np.array([[-2.0, 2.0], [2.0, -2.0]]), np.array([[2.0], [2.0]])
+    L1 = nn.sigmoid(L0 @ W0)
+    L2 = nn.sigmoid(L1 @ W1)
+    L2_delta = (Y - L2) * sigmoid_d(L2)
+    W1 = W1 + L1.T @ L2_delta
+    W0 = W0 + L0.T @ ((L2_delta @ W1.T) * sigmoid_d(L1))  # W1 is the new one here
+    E = 0.5 * float(np.sum(nn.sigmoid(nn.sigmoid(L0 @ W0) @ W1) ** 2))
+    assert E == pytest.approx(0.370892, abs=1e-6)  # gradient descent with eta = 1: 0.370611
+
+
+def test_w6_derivation_is_a_minus_y_times_h2():
+    i1, i2, Y = 0.5, -1.0, 1.0
+    w = [Tensor(v) for v in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)]
+    A = (i1 * w[0] + i2 * w[1]) * w[4] + (i1 * w[2] + i2 * w[3]) * w[5]
+    (0.5 * (Y - A) ** 2).backward()
+    h2 = i1 * 0.3 + i2 * 0.4
+    assert w[5].grad == pytest.approx((A.item() - Y) * h2) == pytest.approx(0.30625)
+    assert (Y - A.item()) * h2 == pytest.approx(-0.30625)  # the slides' (Y - A) A' h2, A' = 1
+
+
+def test_xor_with_targets_one_central_differences_see_the_mean_slope_at_the_kink():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    W, w = np.ones((2, 2)), np.array([[1.0], [-2.0]])
+    c = Tensor(np.array([0.0, -1.0]))
+    J = nn.half_sse((Tensor(X, requires_grad=False) @ W + c).relu() @ w, np.ones((4, 1))) / 4
+    J.backward()
+    assert J.item() == 0.25
+    np.testing.assert_array_equal(c.grad, [-0.25, 0.5])  # ReLU' = 0 at the kink
+
+    def cost(b):
+        return 0.5 * np.sum((np.maximum(X @ W + b, 0.0) @ w - 1.0) ** 2) / 4
+    # the mean of 0 and 1 for each straddled unit, up to O(h) at the kink
+    np.testing.assert_allclose(numerical_gradient(cost, c.data), [-0.375, 0.5], atol=1e-4)
+
+
+@pytest.mark.parametrize("m, h", [(1, 10), (10, 100), (100, 1000)])
+def test_stored_activations_are_2mh_plus_m_plus_1(m, h):
+    net = nn.TensorMLP([4, h, 1], seed=0)
+    loss = nn.mse(net(np.zeros((m, 4))), np.zeros((m, 1)))
+    stored = sum(n.data.size for n in topological_order(loss) if n.op is not None)
+    assert stored == 2 * m * h + m + 1
+
+
+@pytest.mark.parametrize("depth", [1, 4, 10])
+def test_diamonds_have_2_to_the_depth_paths_and_4_edges_per_level(depth):
+    x = Tensor(0.5)
+    y = x
+    for _ in range(depth):
+        y = y.sigmoid() * y.tanh()
+    edges = []
+    grad_table(y, on_edge=lambda node, i: edges.append(1))
+    assert len(edges) == 4 * depth
+    paths = {y: 1}
+    for node in reversed(topological_order(y)):  # consumers before the nodes they read
+        for parent in node.parents:
+            paths[parent] = paths.get(parent, 0) + paths[node]
+    assert paths[x] == 2 ** depth

@@ -123,6 +123,13 @@ def add_backward(dout, x, y):
 def mul_backward(dout, x, y):
     return dout * y, dout * x
 ''', ("Expected a tuple of 2 entries",), ("reshape",)),
+    "count-paths-walks-every-path": Case(
+        "04_backprop", "count_paths", '''
+def count_paths(v, z, consumers):
+    if v is z:
+        return 1
+    return sum(count_paths(C, z, consumers) for C, _ in consumers[v])
+''', ("remember each node's count once you know it",), ("Traceback", "RecursionError")),
 }
 
 

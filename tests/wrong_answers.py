@@ -941,3 +941,268 @@ def sigmoid_backward(dout, x):
     return (dout * s * (1 - s),)
 ''', "Expected a tuple of 1 entry, got a NumPy array", ("reshape",)),
 ]
+
+
+# -- 04_backprop: backward passes by hand; the engine is switched off where it would do the work
+WRONG["04_backprop"] = [
+    # -- exercise 1, eth_gradients
+    WrongAnswer("eth-by-tensor", "eth_gradients", '''
+def eth_gradients(w, x, target):
+    w = Tensor(np.asarray(w, dtype=float))
+    error = (target - w[3:].sum() * (np.asarray(x) @ w[:3]).relu()) ** 2
+    error.backward()
+    return w.grad
+''', "course_lib's Tensor is switched off"),
+    WrongAnswer("eth-kink-as-one", "eth_gradients", '''
+def eth_gradients(w, x, target):
+    z = float(np.dot(x, w[:3]))
+    on = 1.0 if z >= 0 else 0.0
+    y = w[3] * on * z
+    d_y = -2.0 * (target - y)
+    return np.append(d_y * w[3] * on * np.asarray(x, dtype=float), d_y * on * z)
+''', "ReLU's derivative as 0"),
+    WrongAnswer("eth-relu-forgotten", "eth_gradients", '''
+def eth_gradients(w, x, target):
+    z = float(np.dot(x, w[:3]))
+    y = w[3] * max(z, 0.0)
+    d_y = -2.0 * (target - y)
+    return np.append(d_y * w[3] * np.asarray(x, dtype=float), d_y * max(z, 0.0))
+''', "ReLU passes nothing back"),
+    # -- exercise 2, backprop_221
+    WrongAnswer("221-sigma-at-output", "backprop_221", '''
+def backprop_221(I, Y, W1, W2):
+    H = nn.sigmoid(I @ W1)
+    O = nn.sigmoid(H @ W2)
+    d_z2 = (O - Y) * nn.sigmoid_grad(O)
+    d_z1 = d_z2 * W2 * nn.sigmoid_grad(H)
+    return float(0.5 * (Y - O) ** 2), np.outer(I, d_z1), d_z2 * H
+''', "the sigmoid's derivative belongs at its input z"),
+    WrongAnswer("221-transposed", "backprop_221", '''
+def backprop_221(I, Y, W1, W2):
+    H = nn.sigmoid(I @ W1)
+    O = nn.sigmoid(H @ W2)
+    d_z2 = (O - Y) * O * (1 - O)
+    d_z1 = d_z2 * W2 * H * (1 - H)
+    return float(0.5 * (Y - O) ** 2), np.outer(d_z1, I), d_z2 * H
+''', "dW1 is transposed"),
+    WrongAnswer("221-numerical", "backprop_221", '''
+def backprop_221(I, Y, W1, W2):
+    def error(W1, W2):
+        return 0.5 * (Y - nn.sigmoid(nn.sigmoid(I @ W1) @ W2)) ** 2
+    return (float(error(W1, W2)), numerical_gradient(lambda A: error(A, W2), W1),
+            numerical_gradient(lambda b: error(W1, b), W2))
+''', "course_lib's numerical_gradient is switched off"),
+    # -- exercise 3, ibm_step
+    WrongAnswer("ibm-uniform-delta", "ibm_step", '''
+def ibm_step(x, W, t, lr):
+    return W - lr * (x @ W - t)
+''', "the gradient of W_ij is x_i (o_j - t_j)"),
+    WrongAnswer("ibm-keras-mse", "ibm_step", '''
+def ibm_step(x, W, t, lr):
+    o = x @ W
+    return W - lr * np.outer(x, 2 * (o - t) / len(t))
+''', "a step on the mean of (t - o)^2"),
+    WrongAnswer("ibm-in-place", "ibm_step", '''
+def ibm_step(x, W, t, lr):
+    W -= lr * np.outer(x, x @ W - t)
+    return W
+''', "changed its input array in place"),
+    # -- exercise 4, linear_backward
+    WrongAnswer("linear-db-mean", "linear_backward", '''
+def linear_backward(dout, x, W, b):
+    return dout @ W.T, x.T @ dout, dout.mean(axis=0)
+''', "db is the mean over the batch"),
+    WrongAnswer("linear-float64", "linear_backward", '''
+def linear_backward(dout, x, W, b):
+    dout, x, W = (np.asarray(a, dtype=np.float64) for a in (dout, x, W))
+    return dout @ W.T, x.T @ dout, dout.sum(axis=0)
+''', "keep the inputs' dtype"),
+    WrongAnswer("linear-by-tensor", "linear_backward", '''
+def linear_backward(dout, x, W, b):
+    x, W, b = Tensor(x), Tensor(W), Tensor(b)
+    ((x @ W + b) * dout).sum().backward()
+    return x.grad, W.grad, b.grad
+''', "course_lib's Tensor is switched off"),
+    # -- exercise 5, two_layer_backward
+    WrongAnswer("two-layer-no-mean", "two_layer_backward", '''
+def two_layer_backward(X, Y, W1, b1, W2, b2):
+    Z1 = X @ W1 + b1
+    H = np.maximum(Z1, 0.0)
+    O = H @ W2 + b2
+    dO = O - Y
+    dH, dW2, db2 = linear_backward(dO, H, W2, b2)
+    _, dW1, db1 = linear_backward(dH * (Z1 > 0), X, W1, b1)
+    return 0.5 * np.sum((O - Y) ** 2), dW1, db1, dW2, db2
+''', "the 1/N is missing"),
+    WrongAnswer("two-layer-kink-as-one", "two_layer_backward", '''
+def two_layer_backward(X, Y, W1, b1, W2, b2):
+    n = X.shape[0]
+    Z1 = X @ W1 + b1
+    H = np.maximum(Z1, 0.0)
+    O = H @ W2 + b2
+    dO = (O - Y) / n
+    dZ1 = (dO @ W2.T) * (Z1 >= 0)
+    return (0.5 * np.sum((O - Y) ** 2) / n, X.T @ dZ1, dZ1.sum(axis=0), H.T @ dO,
+            dO.sum(axis=0))
+''', "ReLU's derivative there is 0"),
+    WrongAnswer("two-layer-by-engine-mlp", "two_layer_backward", '''
+def two_layer_backward(X, Y, W1, b1, W2, b2):
+    net = nn.TensorMLP([W1.shape[0], W1.shape[1], W2.shape[1]])
+    for p, value in zip(net.parameters(), (W1, b1, W2, b2)):
+        p.data = value.copy()
+    J = nn.half_sse(net(X), Y) / X.shape[0]
+    J.backward()
+    return (J.item(), *[p.grad for p in net.parameters()])
+''', "is switched off while this exercise is graded"),
+    # -- exercise 6, build_grad
+    WrongAnswer("build-grad-no-memo", "build_grad", '''
+def build_grad(v, consumers, table, bprop):
+    if not consumers[v]:
+        return table[v]
+    g = sum(bprop(C, i, build_grad(C, consumers, table, bprop)) for C, i in consumers[v])
+    table[v] = g
+    return g
+''', "passed its gradient a second time"),
+    WrongAnswer("build-grad-engine", "build_grad", '''
+def build_grad(v, consumers, table, bprop):
+    (z,) = [node for node in consumers if not consumers[node]]
+    table[v] = grad_table(z)[v]
+    return table[v]
+''', "course_lib's grad_table is switched off"),
+    WrongAnswer("build-grad-not-stored", "build_grad", '''
+def build_grad(v, consumers, table, bprop):
+    if v in table:
+        return table[v]
+    memo = dict(table)
+    def rec(node):
+        if node not in memo:
+            memo[node] = sum(bprop(C, i, rec(C)) for C, i in consumers[node])
+        return memo[node]
+    return rec(v)
+''', "did not store its result"),
+    # -- exercise 7, hessian_vector_product
+    WrongAnswer("hvp-full-hessian", "hessian_vector_product", '''
+def hessian_vector_product(f, x, v):
+    x = Tensor(x)
+    (g,) = grad(f(x), [x])
+    rows = []
+    for e in np.eye(x.data.size):
+        (row,) = grad((g * e.reshape(x.data.shape)).sum(), [x])
+        rows.append(row.data.ravel())
+    return (np.array(rows) @ np.ravel(v)).reshape(x.data.shape)
+''', "that builds the Hessian entry by entry"),
+    WrongAnswer("hvp-v-ignored", "hessian_vector_product", '''
+def hessian_vector_product(f, x, v):
+    x = Tensor(x)
+    (g,) = grad(f(x), [x])
+    (hv,) = grad(g.sum(), [x])
+    return hv.data
+''', "multiply by the v you are given"),
+    WrongAnswer("hvp-differences-of-gradients", "hessian_vector_product", '''
+def hessian_vector_product(f, x, v):
+    h = 1e-5
+    def gradient(at):
+        t = Tensor(at)
+        f(t).backward()
+        return t.grad
+    return (gradient(x + h * v) - gradient(x - h * v)) / (2 * h)
+''', BY_HAND),
+    # -- exercise 8, count_paths
+    # (an answer that walks every path is in test_messages.py: through nbgrader it would also
+    # spend the cell time limit on the demo with 2^40 paths below the test)
+    WrongAnswer("count-paths-to-output", "count_paths", '''
+def count_paths(v, z, consumers):
+    known = {}
+    def paths_from(node):
+        if node not in known:
+            known[node] = sum(paths_from(C) for C, _ in consumers[node]) if consumers[node] else 1
+        return known[node]
+    return paths_from(v)
+''', "a path ends where it reaches z"),
+    WrongAnswer("count-paths-per-node", "count_paths", '''
+def count_paths(v, z, consumers):
+    known = {z: 1}
+    def paths_from(node):
+        if node not in known:
+            known[node] = sum(paths_from(C) for C in {C for C, _ in consumers[node]})
+        return known[node]
+    return paths_from(v)
+''', "every edge is a path of its own"),
+]
+
+RIGHT["04_backprop"] = [
+    RightAnswer("eth-where", "eth_gradients", '''
+def eth_gradients(w, x, target):
+    w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
+    z = x @ w[:3]
+    o1 = np.where(z > 0, z, 0.0)
+    d_y = 2.0 * (w[3] * o1 - target)
+    return np.concatenate([d_y * w[3] * np.where(z > 0, 1.0, 0.0) * x, [d_y * o1]])
+'''),
+    RightAnswer("221-sigmoid-grad-at-z", "backprop_221", '''
+def backprop_221(I, Y, W1, W2):
+    z1 = I @ W1
+    H = nn.sigmoid(z1)
+    z2 = H @ W2
+    O = nn.sigmoid(z2)
+    delta2 = (O - Y) * nn.sigmoid_grad(z2)
+    delta1 = nn.sigmoid_grad(z1) * W2 * delta2
+    return 0.5 * float((O - Y) ** 2), I[:, None] * delta1[None, :], delta2 * H
+'''),
+    RightAnswer("ibm-loops", "ibm_step", '''
+def ibm_step(x, W, t, lr):
+    o = x @ W
+    new = W.copy()
+    for i in range(W.shape[0]):
+        for j in range(W.shape[1]):
+            new[i, j] -= lr * x[i] * (o[j] - t[j])
+    return new
+'''),
+    RightAnswer("linear-einsum", "linear_backward", '''
+def linear_backward(dout, x, W, b):
+    return (np.einsum("nm,dm->nd", dout, W), np.einsum("nd,nm->dm", x, dout),
+            np.einsum("nm->m", dout))
+'''),
+    RightAnswer("two-layer-by-linear-backward", "two_layer_backward", '''
+def two_layer_backward(X, Y, W1, b1, W2, b2):
+    n = len(X)
+    Z1 = X @ W1 + b1
+    H = Z1 * (Z1 > 0)
+    O = H @ W2 + b2
+    dO = (O - Y) / n
+    dH, dW2, db2 = linear_backward(dO, H, W2, b2)
+    _, dW1, db1 = linear_backward(np.where(Z1 > 0, dH, 0.0), X, W1, b1)
+    return float(np.sum((O - Y) ** 2) / (2 * n)), dW1, db1, dW2, db2
+'''),
+    RightAnswer("build-grad-stack", "build_grad", '''
+def build_grad(v, consumers, table, bprop):
+    # without recursion: finish the consumers first, as the book's recursion would
+    stack = [v]
+    while stack:
+        node = stack[-1]
+        if node in table:
+            stack.pop()
+            continue
+        waiting = [C for C, _ in consumers[node] if C not in table]
+        if waiting:
+            stack.extend(waiting)
+        else:
+            table[node] = sum(bprop(C, i, table[C]) for C, i in consumers[node])
+            stack.pop()
+    return table[v]
+'''),
+    RightAnswer("hvp-constant-v", "hessian_vector_product", '''
+def hessian_vector_product(f, x, v):
+    t = Tensor(np.asarray(x, dtype=float))
+    g = grad(f(t), [t])[0]
+    return grad((g * Tensor(v, requires_grad=False)).sum(), [t])[0].data
+'''),
+    RightAnswer("count-paths-topological", "count_paths", '''
+def count_paths(v, z, consumers):
+    counts = {z: 1}
+    for node in reversed(topological_order(z)):  # the nodes z depends on, z first
+        if node is not z:
+            counts[node] = sum(counts.get(C, 0) for C, _ in consumers[node])
+    return counts.get(v, 0)  # no path from a node z does not depend on
+'''),
+]
