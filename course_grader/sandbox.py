@@ -83,6 +83,9 @@ def kernel_argv(scratch, limits=Limits(), python=sys.executable):
     argv = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", "1000", "--gid", "1000",
             "--cap-drop", "ALL", "--die-with-parent",
             "--proc", "/proc", "--dev", "/dev",
+            # the empty /tmp and home first: bwrap mounts in order, so a course (its
+            # venv, a scratch folder) that lives under /tmp is bound on top of them
+            "--tmpfs", "/tmp", "--tmpfs", HOME,
             "--ro-bind", "/usr", "/usr"]
     for link in ("bin", "lib", "lib64", "sbin"):
         target = f"/{link}"
@@ -95,7 +98,7 @@ def kernel_argv(scratch, limits=Limits(), python=sys.executable):
     argv += ["--ro-bind-try", "/var/cache/fontconfig", "/var/cache/fontconfig"]
     for root in _python_roots() + package_dirs():
         argv += ["--ro-bind", root, root]
-    argv += ["--tmpfs", "/tmp", "--tmpfs", HOME, "--bind", scratch, scratch, "--chdir", scratch,
+    argv += ["--bind", scratch, scratch, "--chdir", scratch,
              "--setenv", "HOME", HOME, "--setenv", "USER", "student",
              "--setenv", "MPLCONFIGDIR", f"{scratch}/.matplotlib",
              "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
@@ -144,4 +147,15 @@ def check_sandbox():
     result = subprocess.run(probe, capture_output=True, text=True)
     if result.returncode != 0:
         why = f"bwrap could not create one ({result.stderr.strip() or result.returncode})"
+        raise SandboxUnavailable(HOW_TO_GET_ONE.format(why=why))
+    # the real sandbox, with the kernel's Python and the course's packages in it
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        argv = kernel_argv(scratch)
+        argv = argv[:argv.index(sys.executable, argv.index("--"))] + [
+            sys.executable, "-c", "import course_lib"]
+        result = subprocess.run(argv, capture_output=True, text=True)
+    if result.returncode != 0:
+        why = f"the kernel's Python does not start in it ({result.stderr.strip()[-300:]})"
         raise SandboxUnavailable(HOW_TO_GET_ONE.format(why=why))

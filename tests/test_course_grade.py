@@ -74,7 +74,7 @@ def grades(root):
 class GradedClass:
     """A course in a temp folder, its class submitted and graded by course-grade."""
 
-    def __init__(self, root, assignment, build, report=True):
+    def __init__(self, root, assignment, build, report=True, jobs=2):
         self.root = Path(root)
         self.course = TempCourse(self.root, assignment)
         self.assignment = assignment
@@ -90,7 +90,7 @@ class GradedClass:
                           self.root / "notebooks", self.root / "nbgrader_config.py",
                           self.root / "submitted"]
         self.before = tree_hash(*self.protected), assignment_definition(self.course)
-        self.out = course_grade(self.root, "autograde", assignment, "--jobs", "2",
+        self.out = course_grade(self.root, "autograde", assignment, "--jobs", str(jobs),
                                 "--timeout", str(TIMEOUT), "--quiet")
         if report:
             course_grade(self.root, "feedback", assignment)  # graded students
@@ -305,8 +305,9 @@ def test_one_job_and_a_dask_cluster_give_the_same_grades(graded, tmp_path):
 @pytest.fixture(scope="class")
 def small(request, tmp_path_factory):
     assignment = request.cls.assignment
+    # three students: one job, no worker processes to start (the class above has two)
     return GradedClass(tmp_path_factory.mktemp(assignment), assignment,
-                       lambda c: honest(c.course), report=False)
+                       lambda c: honest(c.course), report=False, jobs=1)
 
 
 class HonestClass:
