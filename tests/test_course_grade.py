@@ -192,6 +192,19 @@ def test_the_sandbox_blocks_files_and_network(graded):
     assert "OPEN" not in shown, shown
 
 
+def test_the_sandbox_limits_processes(graded):
+    from course_grader.sandbox import Limits, process_limit_warning
+
+    if warning := process_limit_warning():  # root, and no cgroup to be had here
+        pytest.skip(warning)
+    ex = first_exercise(graded.course.release())[0]
+    cell = next(c for c in graded.autograded("fork-bomb").cells
+                if nbgrader_meta(c).get("grade_id") == ex)
+    shown = "".join(o.get("text", "") for o in cell.outputs)
+    forks = int(shown.split("forks:")[1].split()[0])
+    assert 0 < forks < Limits().processes, shown
+
+
 def test_no_feedback_shows_a_hidden_test_or_a_solution(graded):
     source = graded.course.source()
     secret = secret_lines(source)
