@@ -238,8 +238,8 @@ for _assignment in ASSIGNMENTS:
 
 
 def test_endless_loop_loses_only_that_exercise(tmp_path):
-    assignment = ASSIGNMENTS[0]
-    course = TempCourse(tmp_path, assignment, Execute={"timeout": 8})
+    # the quickest notebook of the course: its other cells take well under the time limit
+    course = TempCourse(tmp_path, "03_chain_rule", Execute={"timeout": 6})
     last = exercises(course.release())[-1]
     nb = course.solved()
     cell = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == last)
