@@ -16,7 +16,7 @@ A ?= 01_gradients
 
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
-.PHONY: install dot lab ta-lab reset test book book-test bench outputs student-versions navigation class-release class-release-check release collect autograde feedback grades clean help
+.PHONY: install dot bwrap lab ta-lab reset test book book-test bench outputs student-versions navigation class-release class-release-check release collect autograde feedback release-feedback grades clean help
 
 help:
 	@echo "make lab              - install everything, then start JupyterLab on the course"
@@ -30,10 +30,10 @@ help:
 	@echo "make outputs          - re-execute solutions/ in place (course authors)"
 	@echo "make student-versions - regenerate notebooks/ from solutions/ (course authors)"
 	@echo "make navigation       - contents, links and progress cell in every notebook (authors)"
-	@echo "TA steps: make release|collect|autograde|feedback|grades A=01_gradients"
+	@echo "TA steps: make release|collect|autograde|feedback|release-feedback|grades A=01_gradients"
 
 install: $(STAMP)
-	@$(MAKE) --no-print-directory -s dot
+	@$(MAKE) --no-print-directory -s dot bwrap
 
 # Re-runs only when the package list changes: a second `make install` does nothing.
 $(STAMP): pyproject.toml constraints.txt
@@ -51,6 +51,11 @@ $(STAMP): pyproject.toml constraints.txt
 dot:
 	@command -v dot >/dev/null 2>&1 || \
 	  $(call apt_install,graphviz,get Graphviz: conda install -c conda-forge graphviz / sudo apt-get install graphviz / brew install graphviz)
+
+# bubblewrap's `bwrap` is the sandbox course-grade runs each student's kernel in.
+bwrap:
+	@command -v bwrap >/dev/null 2>&1 || \
+	  $(call apt_install,bubblewrap,get bubblewrap: sudo apt-get install bubblewrap / sudo dnf install bubblewrap)
 
 # $(call apt_install,PACKAGE,HOW-TO-GET-IT): apt-get install when root, else explain and stop.
 define apt_install
@@ -127,6 +132,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_tensor.py
 	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_grading.py
 
 # For course authors: re-run the solution notebooks so their stored outputs are
 # current (nbval compares them), then regenerate notebooks/ from solutions/.
@@ -163,15 +169,21 @@ release: install
 collect: install
 	$(BIN)/nbgrader collect $(A)
 
+# Grading runs course-grade (course_grader/): each student's code in a sandbox,
+# J students at once, an integrity report in reports/.  J=2 by default.
+J ?= 2
 autograde: install
-	$(BIN)/nbgrader autograde $(A)
+	$(BIN)/course-grade autograde $(A) --jobs $(J)
 
 feedback: install
-	$(BIN)/nbgrader generate_feedback $(A)
+	$(BIN)/course-grade feedback $(A)
+
+# Returning feedback through the exchange is a separate step (JupyterHub only).
+release-feedback: install
 	$(BIN)/nbgrader release_feedback $(A)
 
 grades: install
-	$(BIN)/nbgrader export
+	$(BIN)/course-grade export
 
 # Removes only what make install, make book and the tests create.  A TA's submitted/,
 # autograded/, feedback/ and gradebook.db are never touched.

@@ -8,7 +8,7 @@ notebooks/<assignment>/<assignment>.ipynb.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from course_lib.grading import sanitize_steps
+from course_grader.nbgrader_steps import sanitize_steps
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
@@ -26,7 +26,7 @@ c.OverwriteCells.add_missing_cells = True
 
 # nbgrader's default list, with DeduplicateIds replaced: a student who
 # copy-pasted a graded cell is graded instead of failing whole (see
-# course_lib/grading.py).
+# course_grader/nbgrader_steps.py).
 c.Autograde.sanitize_preprocessors = sanitize_steps()
 
 # Feedback must not show hidden tests (nbgrader shows them by default).

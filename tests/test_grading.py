@@ -245,7 +245,7 @@ def test_endless_loop_loses_only_that_exercise(tmp_path):
 def test_without_the_course_fix_a_pasted_cell_fails_the_whole_submission(tmp_path):
     # Documents why nbgrader_config.py swaps in RemoveDuplicateIds.  If this starts
     # failing, nbgrader has fixed its bug (#1083) and the swap can go.
-    from course_lib.grading import nbgrader_sanitize_steps
+    from course_grader.nbgrader_steps import nbgrader_sanitize_steps
 
     course = TempCourse(tmp_path, ASSIGNMENTS[-1],
                         Autograde={"sanitize_preprocessors": nbgrader_sanitize_steps()})

@@ -74,7 +74,7 @@ def test_a_whole_notebook_is_reset_and_backups_are_numbered(work):
 
 def test_a_wrong_name_changes_nothing_and_lists_the_exercises(work):
     before = work.read_bytes()
-    with pytest.raises(ResetError, match=r"'sofmax' is not an exercise.*: grad_f, "):
+    with pytest.raises(ResetError, match=r"'sofmax' is not an exercise.*: grad_q, "):
         reset(NB, "sofmax")
     with pytest.raises(ResetError, match="no notebook"):
         reset("99_nothing")
@@ -83,10 +83,10 @@ def test_a_wrong_name_changes_nothing_and_lists_the_exercises(work):
 
 def test_make_reset_runs_it(work, tmp_path):
     copy_course(tmp_path, ["Makefile", "pyproject.toml", "constraints.txt"])
-    done = subprocess.run(make_command(tmp_path, "reset", f"NB={NB}", "EX=grad_f"),
+    done = subprocess.run(make_command(tmp_path, "reset", f"NB={NB}", "EX=grad_q"),
                           cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "Reset exercise grad_f of 01_gradients" in done.stdout
+    assert "Reset exercise grad_q of 01_gradients" in done.stdout
     missing = subprocess.run(make_command(tmp_path, "reset"), cwd=tmp_path,
                              capture_output=True, text=True)
     assert missing.returncode != 0 and "make reset NB=01_gradients" in missing.stderr
