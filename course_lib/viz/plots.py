@@ -56,19 +56,21 @@ def plot_error_vs_h(h, errors, *, reference_slopes=(1, 2)):
     return fig
 
 
-def plot_path_on_contours(f, path, *, xlim=(-3, 3), ylim=(-3, 3), levels=21, title=None):
+def plot_path_on_contours(f, path, *, xlim=(-3, 3), ylim=(-3, 3), levels=21, title=None,
+                          ax=None):
     """Contour lines of f(x1, x2) with one or several optimisation paths on top.
 
     f: callable taking an array (2,) -> number.
     path: (T, 2) points visited, starting point first; or {label: (T, 2) path} to
         compare several runs (learning rates, starts) on one plot.  A path that
         leaves the window is cut off at its edge.
+    ax: draw into this axis (one panel of a larger figure) instead of a new figure.
     """
     xs = np.linspace(*xlim, 201)
     ys = np.linspace(*ylim, 201)
     X, Y = np.meshgrid(xs, ys)
     Z = _on_grid(f, X, Y)
-    fig, ax = plt.subplots(figsize=(5, 4.5))
+    fig, ax = plt.subplots(figsize=(5, 4.5)) if ax is None else (ax.figure, ax)
     cs = ax.contour(X, Y, Z, levels=levels, cmap="coolwarm")
     ax.clabel(cs, fontsize=7)
     paths = path if isinstance(path, dict) else {"gradient descent": path}
