@@ -979,7 +979,7 @@ def max_stable_lr(X):
     X = np.asarray(X, dtype=float)
     A = X.T @ X
     v = np.ones(A.shape[0])
-    for _ in range(12):  # a few steps of power iteration: close, not exact
+    for _ in range(5):  # a few steps of power iteration: close, not exact
         v = A @ v
         v = v / np.linalg.norm(v)
     return 2.0 / (v @ A @ v)
@@ -1145,7 +1145,8 @@ def log_sum_exp(z):
 ''', "scipy.special"),
     WrongAnswer("softmax-ce-sign", "softmax_cross_entropy", '''
 def softmax_cross_entropy(z, t):
-    log_s = z - log_sum_exp(z)[:, None]
+    m = z.max(axis=1, keepdims=True)
+    log_s = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
     return -np.sum(t * log_s) / len(z), (t - np.exp(log_s)) / len(z)
 ''', "the gradient has the wrong sign"),
     WrongAnswer("softmax-ce-naive", "softmax_cross_entropy", '''
