@@ -220,3 +220,41 @@ def test_check_exact_takes_a_tuple_of_results_of_different_shapes():
         check_exact(nudged, [x], reference=exact)
     with pytest.raises(CheckFailed, match="Expected a tuple of 3 entries"):
         check_exact(lambda x: exact(x)[:2], [x], reference=exact)
+
+
+def test_a_route_listed_twice_is_blocked_once_and_put_back():
+    ns = notebook()
+    own = ns["numerical_grad"].__code__
+    with blocked(nn.half_sse, nn.half_sse, *other_routes("numerical_grad", "numerical_grad",
+                                                          namespace=ns)):
+        raises_blocked(ns["by_hand"], 1.0)
+        raises_blocked(nn.half_sse, np.zeros(1), np.zeros(1))
+    assert ns["numerical_grad"].__code__ is own and ns["by_hand"](1.0) == pytest.approx([2.0])
+
+
+def test_no_exec_runs_while_a_class_is_switched_off(tmp_path):
+    # course-grade's monitor compares course_lib's classes at every exec (a cell): a block
+    # that built a function's blocker (by exec) after swapping a class's methods put every
+    # honest reference solution on hold.  Its audit hook stays for the process: a child.
+    import subprocess
+    import sys
+
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import sys\n"
+        "from course_lib.check import blocked\n"
+        "from course_lib.engine import Tensor, Value\n"
+        "from course_lib import nn\n"
+        "def student(x):\n"
+        "    return x\n"
+        "swapped = []\n"
+        "def hook(event, args):\n"
+        "    if event == 'exec' and Value.__dict__['backward'] is not swapped[0]:\n"
+        "        print('exec while Value was switched off')\n"
+        "swapped.append(Value.__dict__['backward'])\n"
+        "sys.addaudithook(hook)\n"
+        "with blocked(Value, Tensor, nn.half_sse, student):\n"
+        "    pass\n"
+        "print('done')\n")
+    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, check=True)
+    assert out.stdout == "done\n", out.stdout

@@ -212,3 +212,17 @@ def test_call_returns_the_result_or_a_message():
         call(stub, {"a": ("input", [])})
     with pytest.raises(CheckFailed, match=r"^<lambda> raised KeyError.*hidden test"):
         call(lambda d: d["missing"], {}, hidden=True)
+
+
+def test_a_mistake_given_by_its_values_on_the_visible_cases():
+    from course_lib.check.mistakes import on_cases
+
+    cases = [(np.array([1.0, 2.0]), 0.1), (np.array([1.0, 2.0]), 0.2), np.array([3.0])]
+    wrong = on_cases(cases, {1: [7.0, 7.0], 2: [9.0]})
+    assert wrong(np.array([1.0, 2.0]), 0.1) is None  # listed for cases 1 and 2 only
+    assert wrong(np.array([1.0, 2.0]), 0.2) == [7.0, 7.0]
+    assert wrong(np.array([3.0])) == [9.0]
+    assert wrong(np.array([1.0, 2.5]), 0.2) is None  # an input of no case: no hint
+    with pytest.raises(CheckFailed, match="the step is twice"):
+        check_function(lambda x, lr: x * 0 + 7.0, [cases[1]], expected=[[2.0, 2.0]],
+                       mistakes=[(wrong, "the step is twice as long")])

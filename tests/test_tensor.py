@@ -59,6 +59,9 @@ OPS = {
     "mean(axis=-1)": (1, lambda x: x.mean(axis=-1), identity),
     "sum(keepdims)": (1, lambda x: x.sum(axis=-1, keepdims=True), identity),
     "log_softmax": (1, lambda x: x.log_softmax(), identity),
+    # targets that are probabilities, from 0 to 1, one per logit
+    "binary_cross_entropy": (1, lambda x: nn.binary_cross_entropy(
+        x, np.linspace(0, 1, x.size).reshape(x.shape)), identity),
     "T": (1, lambda x: x.T, identity),
     "reshape": (1, lambda x: x.reshape(-1), identity),
     "broadcast_to": (1, lambda x: x.broadcast_to((2,) + x.shape), identity),
@@ -328,6 +331,34 @@ def test_losses_are_stable_at_plus_minus_1000():
     np.testing.assert_allclose(g.data, (probabilities - onehot) / 2, atol=1e-300)
     assert all(np.isfinite(loss.item()) for loss in others)
     assert np.all(np.isfinite(logits.grad))
+
+
+def test_binary_cross_entropy_from_logits_is_the_formula_and_stable_at_1000():
+    z = np.array([[1000.0, -1000.0, 0.0], [-1000.0, 2.0, -0.5]])
+    y = np.array([[0.0, 0.0, 1.0], [1.0, 0.3, 1.0]])
+    logits = Tensor(z)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = nn.binary_cross_entropy(logits, y)
+        loss.backward()
+    # -(y log s + (1 - y) log(1 - s)) = max(z, 0) - z y + log(1 + e^-|z|), entry by entry
+    per_entry = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    assert loss.item() == pytest.approx(per_entry.mean(), rel=1e-14)
+    assert per_entry[0, 0] == 1000.0 and per_entry[1, 0] == 1000.0
+    np.testing.assert_allclose(logits.grad, (nn.sigmoid(z) - y) / z.size, rtol=1e-14, atol=1e-300)
+    # where the textbook formula on sigma(z) is safe, it is that formula
+    s, t = nn.sigmoid(z[1, 1:]), y[1, 1:]
+    naive = -(t * np.log(s) + (1 - t) * np.log(1 - s)).mean()
+    assert nn.binary_cross_entropy(Tensor(z[1, 1:]), t).item() == pytest.approx(naive, rel=1e-14)
+    # a sigmoid is a softmax over (0, z): the two cross-entropies agree
+    pairs = np.stack([np.zeros(z.size), z.ravel()], axis=1)
+    labels = np.array([0, 0, 1, 1, 0, 1])
+    assert nn.binary_cross_entropy(Tensor(z), labels.reshape(z.shape)).item() == \
+        pytest.approx(nn.cross_entropy(Tensor(pairs), labels).item(), rel=1e-14)
+    small = nn.binary_cross_entropy(Tensor(np.float32([1.0, -3.0])), np.array([1, 0]))
+    assert small.dtype == np.float32  # float32 stays float32
+    with pytest.raises(ValueError, match="shape"):
+        nn.binary_cross_entropy(Tensor(np.zeros(3)), np.zeros(2))
 
 
 def test_loss_scales_as_documented():

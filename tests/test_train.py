@@ -235,3 +235,37 @@ def test_softmax_cross_entropy_on_the_ibm_example():
     assert float(loss.data) == pytest.approx(math.log(3), rel=1e-15)
     assert round(float(loss.data), 4) == 1.0986
     np.testing.assert_allclose(o.grad, [[-2 / 3, 1 / 3, 1 / 3]], rtol=1e-14)
+
+
+def test_tillys_delta_rule_needs_e_without_the_half():
+    # Delta w = -(lr / 2) dE/dw is the delta rule lr sum_p (t^p - y^p) q^p only for the un-halved
+    # E = sum_p (t^p - y^p)^2; with half_sse (the 1/2 in E) the same recipe gives half the step
+    Q, t, w, lr = np.array([[1.0, 2.0], [1.0, -1.0], [1.0, 0.0]]), np.array([1.0, 2.0, 0.0]), \
+        np.array([0.5, -0.5]), 0.1
+    delta_rule = lr * Q.T @ (t - Q @ w)
+    for loss, factor in ((lambda o, tt: ((o - tt) ** 2).sum(), 1.0), (half_sse, 0.5)):
+        W = Tensor(w[:, None].copy())
+        loss(Tensor(Q, requires_grad=False) @ W, t[:, None]).backward()
+        np.testing.assert_allclose(-(lr / 2) * W.grad[:, 0], factor * delta_rule, rtol=1e-14)
+    # and one SGD step on half_sse over the batch is exactly one batch delta-rule update
+    W = Tensor(w[:, None].copy())
+    fit(lambda X: X @ W, half_sse, SGD([W], lr=lr), MiniBatches(Q, t[:, None], 3, shuffle=False),
+        progress=False)
+    np.testing.assert_allclose(W.data[:, 0], w + delta_rule, rtol=1e-14)
+
+
+def test_brunschiers_epoch_0_losses_cannot_both_be_the_loss_before_training():
+    # with sigmoid outputs and one-hot targets, one flower's 1/2 ||t - o||^2 stays below 3/2:
+    # 6.687 is a sum over at least 5 flowers, 0.460 can be a mean; from one start, before any
+    # update, both runs' losses are one and the same number whatever the learning rate
+    X, y = load_iris()
+    T, X = one_hot(y, 3), standardize(X)
+    worst = Tensor(np.array([[-50.0, 50.0, 50.0]])).sigmoid()  # as wrong as it gets
+    assert half_sse(worst, T[:1]).item() == pytest.approx(1.5) and 6.687 / 1.5 > 4
+    before = []
+    for lr in (0.01, 1.0):
+        net = TensorMLP([4, 8, 3], seed=0)
+        history = fit(lambda B: net(B).sigmoid(), half_sse, SGD(net.parameters(), lr=lr),
+                      MiniBatches(X, T, 150, shuffle=False), progress=False)
+        before.append(history.step_loss[0])
+    assert before[0] == before[1] and before[0] / 150 < 1.5

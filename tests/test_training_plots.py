@@ -85,3 +85,29 @@ def test_decision_regions_take_scores_or_a_tensor_and_refuse_bad_shapes():
         plot_decision_regions(lambda P: P[:, :1], X, y)
     with pytest.raises(ValueError, match="exactly 2 features"):
         plot_decision_regions(lambda P: P[:, 0], np.ones((2, 3)), y)
+
+
+def test_paths_on_contours_one_or_several_on_one_plot():
+    from course_lib.viz.plots import plot_path_on_contours
+
+    def bowl(x):
+        return x[0] ** 2 + 10 * x[1] ** 2
+
+    one = plot_path_on_contours(bowl, [[2.0, 1.0], [1.0, 0.5]]).axes[0]
+    assert [line.get_label() for line in one.get_lines()] == ["gradient descent", "start"]
+    paths = {"lr 0.01": [[2.0, 1.0], [1.9, 0.8]], "lr 0.09": [[2.0, 1.0], [1.6, -0.8]]}
+    ax = plot_path_on_contours(bowl, paths).axes[0]
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["lr 0.01", "lr 0.09", "start"]
+    assert lines[0].get_color() != lines[1].get_color()
+    np.testing.assert_array_equal(lines[2].get_xydata(), [[2.0, 1.0]])  # one shared start
+
+
+def test_contours_of_a_function_of_one_point_only_are_the_same():
+    from course_lib.viz.plots import _on_grid
+
+    X, Y = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-2, 2, 4))
+    by_array = _on_grid(lambda p: p[0] ** 2 - 3 * p[1], X, Y)
+    one_point = _on_grid(lambda p: float(p[0] ** 2 - 3 * p[1]), X, Y)  # float(): points only
+    np.testing.assert_allclose(by_array, X ** 2 - 3 * Y)
+    np.testing.assert_allclose(one_point, X ** 2 - 3 * Y)

@@ -1205,3 +1205,259 @@ def count_paths(v, z, consumers):
     return counts.get(v, 0)  # no path from a node z does not depend on
 '''),
 ]
+
+
+# -- 05_sgd and 06_cross_entropy: a few pointed wrong answers per exercise, one right one each
+WRONG["05_sgd"] = [
+    WrongAnswer("predict-by-running-sgd", "predict_outcome", '''
+def predict_outcome(x, lr):
+    W = Tensor(np.ones((len(x), 1)))
+    losses = []
+    for _ in range(3):
+        E = half_sse(np.asarray(x)[None, :] @ W, np.zeros((1, 1)))
+        losses.append(E.item())
+        W.grad = None
+        E.backward()
+        W.data -= lr * W.grad
+    return "diverges" if losses[-1] > losses[0] else "smooth"
+''', "course_lib's Tensor is switched off"),
+    WrongAnswer("predict-lecture-thresholds", "predict_outcome", '''
+def predict_outcome(x, lr):
+    # the thresholds of the lecture's flower, whatever x is
+    if lr == 0:
+        return "constant"
+    if abs(lr - 1 / 35.01) < 1e-12:
+        return "one step"
+    if abs(lr - 2 / 35.01) < 1e-12:
+        return "constant"
+    if lr > 2 / 35.01:
+        return "diverges"
+    return "smooth" if lr < 1 / 35.01 else "zigzag"
+''', "which have the same r"),
+    WrongAnswer("max-lr-trace", "max_stable_lr", '''
+def max_stable_lr(X):
+    return 2.0 / np.sum(np.asarray(X, dtype=float) ** 2)
+''', "the sum of all ||x_p||^2"),
+    WrongAnswer("max-lr-power-iteration", "max_stable_lr", '''
+def max_stable_lr(X):
+    X = np.asarray(X, dtype=float)
+    A = X.T @ X
+    v = np.ones(A.shape[0])
+    for _ in range(5):  # a few steps of power iteration: close, not exact
+        v = A @ v
+        v = v / np.linalg.norm(v)
+    return 2.0 / (v @ A @ v)
+''', BY_HAND),
+    WrongAnswer("delta-batch-half-step", "delta_batch", '''
+def delta_batch(w, Q, t, lr):
+    return w + lr / 2 * Q.T @ (t - Q @ w)
+''', "this is half the step"),
+    WrongAnswer("delta-batch-by-sgd", "delta_batch", '''
+def delta_batch(w, Q, t, lr):
+    W = Tensor(np.array(w, dtype=float)[:, None])
+    fit(lambda X: X @ W, half_sse, SGD([W], lr=lr),
+        MiniBatches(Q, np.asarray(t)[:, None], batch_size=len(Q), shuffle=False), progress=False)
+    return W.data[:, 0]
+''', "is switched off while this exercise is graded: write the batch delta rule itself"),
+    WrongAnswer("delta-incremental-once", "delta_incremental", '''
+def delta_incremental(w, Q, t, lr):
+    return w + lr * Q.T @ (t - Q @ w)
+''', "this is the batch rule"),
+    WrongAnswer("delta-incremental-reversed", "delta_incremental", '''
+def delta_incremental(w, Q, t, lr):
+    w = np.array(w, dtype=float)
+    for q, target in zip(Q[::-1], t[::-1]):
+        w = w + lr * (target - q @ w) * q
+    return w
+''', "from the last row up"),
+    WrongAnswer("hebb-once", "hebb_epoch", '''
+def hebb_epoch(w, Q, lr):
+    return w + lr * Q.T @ (Q @ w)
+''', "every y was computed with the starting w"),
+    WrongAnswer("sgd-epoch-drops-last", "sgd_epoch", '''
+def sgd_epoch(w, Q, t, lr, batch_size, order, average=True):
+    w = np.array(w, dtype=float)
+    for start in range(0, len(order) - batch_size + 1, batch_size):
+        batch = order[start:start + batch_size]
+        g = Q[batch].T @ (Q[batch] @ w - t[batch])
+        w = w - lr * (g / len(batch) if average else g)
+    return w
+''', "the last, shorter batch is missing"),
+    WrongAnswer("sgd-epoch-divides-by-m", "sgd_epoch", '''
+def sgd_epoch(w, Q, t, lr, batch_size, order, average=True):
+    w = np.array(w, dtype=float)
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        g = Q[batch].T @ (Q[batch] @ w - t[batch])
+        w = w - lr * (g / batch_size if average else g)
+    return w
+''', "divided by batch_size"),
+    WrongAnswer("saddle-noise-on-x", "noisy_saddle", '''
+def noisy_saddle(x0, lr, noise):
+    path = [np.array(x0, dtype=float)]
+    for n in noise:
+        x = path[-1]
+        path.append(x - lr * np.array([2 * x[0], -2 * x[1]]) - n)
+    return np.array(path)
+''', "the noise was added to x"),
+]
+RIGHT["05_sgd"] = [
+    RightAnswer("predict-by-cases-on-r", "predict_outcome", '''
+def predict_outcome(x, lr):
+    r = 1 - lr * float(np.sum(np.square(x)))
+    for word, value in (("one step", 0.0), ("constant", 1.0), ("constant", -1.0)):
+        if np.isclose(r, value, rtol=0, atol=1e-9):
+            return word
+    if r < -1 or r > 1:
+        return "diverges"
+    return "smooth" if r > 0 else "zigzag"
+'''),
+    RightAnswer("max-lr-svd", "max_stable_lr", '''
+def max_stable_lr(X):
+    return 2 / np.linalg.norm(np.asarray(X, dtype=float), 2) ** 2
+'''),
+    RightAnswer("delta-batch-loop", "delta_batch", '''
+def delta_batch(w, Q, t, lr):
+    update = np.zeros(len(w))
+    for q, target in zip(Q, t):
+        update += lr * (target - w @ q) * q
+    return w + update
+'''),
+    RightAnswer("delta-incremental-index", "delta_incremental", '''
+def delta_incremental(w, Q, t, lr):
+    w = np.asarray(w, dtype=float).copy()
+    for p in range(len(Q)):
+        w += lr * (t[p] - Q[p] @ w) * Q[p]
+    return w
+'''),
+    RightAnswer("hebb-index", "hebb_epoch", '''
+def hebb_epoch(w, Q, lr):
+    w = np.asarray(w, dtype=float).copy()
+    for p in range(len(Q)):
+        y = np.dot(w, Q[p])
+        w += lr * y * Q[p]
+    return w
+'''),
+    RightAnswer("sgd-epoch-split", "sgd_epoch", '''
+def sgd_epoch(w, Q, t, lr, batch_size, order, average=True):
+    w = np.array(w, dtype=float)
+    n_batches = -(-len(order) // batch_size)
+    for batch in np.array_split(np.asarray(order), [batch_size * k for k in range(1, n_batches)]):
+        error = Q[batch] @ w - t[batch]
+        g = error @ Q[batch]
+        if average:
+            g /= len(batch)
+        w -= lr * g
+    return w
+'''),
+    RightAnswer("saddle-preallocated", "noisy_saddle", '''
+def noisy_saddle(x0, lr, noise):
+    path = np.zeros((len(noise) + 1, 2))
+    path[0] = x0
+    for k, n in enumerate(noise):
+        x1, x2 = path[k]
+        path[k + 1] = (x1 - lr * (2 * x1 + n[0]), x2 - lr * (-2 * x2 + n[1]))
+    return path
+'''),
+]
+
+WRONG["06_cross_entropy"] = [
+    WrongAnswer("quadratic-without-sigma-prime", "quadratic_grads", '''
+def quadratic_grads(w, b, x, y):
+    delta = nn.sigmoid(w * x + b) - y
+    return np.array([np.mean(delta * x), np.mean(delta)])
+''', "sigma'(z) is missing"),
+    WrongAnswer("quadratic-by-differences", "quadratic_grads", '''
+def quadratic_grads(w, b, x, y):
+    C = lambda w, b: np.mean((nn.sigmoid(w * x + b) - y) ** 2) / 2
+    h = 1e-5
+    return np.array([(C(w + h, b) - C(w - h, b)) / (2 * h), (C(w, b + h) - C(w, b - h)) / (2 * h)])
+''', BY_HAND),
+    WrongAnswer("cross-entropy-with-sigma-prime", "cross_entropy_grads", '''
+def cross_entropy_grads(w, b, x, y):
+    z = w * x + b
+    delta = (nn.sigmoid(z) - y) * nn.sigmoid_grad(z)
+    return np.array([np.mean(delta * x), np.mean(delta)])
+''', "this still has the factor sigma'(z)"),
+    WrongAnswer("cross-entropy-by-tensor", "cross_entropy_grads", '''
+def cross_entropy_grads(w, b, x, y):
+    W, B = Tensor(np.array([[float(w)]])), Tensor(np.array([float(b)]))
+    loss = nn.binary_cross_entropy(Tensor(np.asarray(x, dtype=float)[:, None]) @ W + B,
+                                   np.asarray(y, dtype=float)[:, None])
+    loss.backward()
+    return np.array([W.grad[0, 0], B.grad[0]])
+''', "course_lib's Tensor is switched off"),
+    WrongAnswer("ratio-from-the-exercises", "step_ratio", '''
+def step_ratio(w, b, x, y):
+    x, y = np.array([x]), np.array([y])
+    return cross_entropy_grads(w, b, x, y)[0] / quadratic_grads(w, b, x, y)[0]
+''', "is switched off while this exercise is graded: predict the ratio"),
+    WrongAnswer("ratio-inverted", "step_ratio", '''
+def step_ratio(w, b, x, y):
+    return nn.sigmoid_grad(w * x + b)
+''', "turn the ratio over"),
+    WrongAnswer("log-sum-exp-naive", "log_sum_exp", '''
+def log_sum_exp(z):
+    return np.log(np.sum(np.exp(z), axis=-1))
+''', "issued a warning"),
+    WrongAnswer("log-sum-exp-scipy", "log_sum_exp", '''
+from scipy.special import logsumexp
+
+
+def log_sum_exp(z):
+    return logsumexp(z, axis=-1)
+''', "scipy.special"),
+    WrongAnswer("softmax-ce-sign", "softmax_cross_entropy", '''
+def softmax_cross_entropy(z, t):
+    m = z.max(axis=1, keepdims=True)
+    log_s = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+    return -np.sum(t * log_s) / len(z), (t - np.exp(log_s)) / len(z)
+''', "the gradient has the wrong sign"),
+    WrongAnswer("softmax-ce-naive", "softmax_cross_entropy", '''
+def softmax_cross_entropy(z, t):
+    s = np.exp(z) / np.sum(np.exp(z), axis=1, keepdims=True)
+    return -np.sum(t * np.log(s)) / len(z), (s - t) / len(z)
+''', "issued a warning"),
+    WrongAnswer("bce-naive", "bce_from_logits", '''
+def bce_from_logits(z, y):
+    a = 1 / (1 + np.exp(-z))
+    return np.mean(-(y * np.log(a) + (1 - y) * np.log(1 - a)))
+''', "issued a warning"),
+    WrongAnswer("bce-summed", "bce_from_logits", '''
+def bce_from_logits(z, y):
+    return np.sum(np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z))) - y * z)
+''', "return their mean"),
+]
+RIGHT["06_cross_entropy"] = [
+    RightAnswer("quadratic-written-out", "quadratic_grads", '''
+def quadratic_grads(w, b, x, y):
+    a = nn.sigmoid(w * np.asarray(x, dtype=float) + b)
+    delta = (a - y) * a * (1 - a)
+    return np.array([delta @ x, delta.sum()]) / len(x)
+'''),
+    RightAnswer("cross-entropy-dot", "cross_entropy_grads", '''
+def cross_entropy_grads(w, b, x, y):
+    err = nn.sigmoid(w * np.asarray(x, dtype=float) + b) - np.asarray(y, dtype=float)
+    return np.array([np.dot(err, x), np.sum(err)]) / len(err)
+'''),
+    RightAnswer("ratio-from-a", "step_ratio", '''
+def step_ratio(w, b, x, y):
+    a = nn.sigmoid(w * x + b)
+    return 1 / (a * (1 - a))
+'''),
+    RightAnswer("log-sum-exp-logaddexp", "log_sum_exp", '''
+def log_sum_exp(z):
+    return np.logaddexp.reduce(np.asarray(z, dtype=float), axis=-1)
+'''),
+    RightAnswer("softmax-ce-own-softmax", "softmax_cross_entropy", '''
+def softmax_cross_entropy(z, t):
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_s = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    n = z.shape[0]
+    return float(-(t * log_s).sum() / n), (np.exp(log_s) - t) / n
+'''),
+    RightAnswer("bce-logaddexp", "bce_from_logits", '''
+def bce_from_logits(z, y):
+    return float(np.mean(np.logaddexp(0.0, z) - y * z))
+'''),
+]

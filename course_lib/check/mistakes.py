@@ -3,6 +3,10 @@
 Test cells pass these to ``check_function(..., mistakes=[...])``.  Every
 function here is wrong on purpose: it reproduces a mistake students really
 make, so that the check can name the mistake instead of just printing numbers.
+
+A visible test cell must not show a mistake's formula (it is often one step
+from the answer): there ``on_cases`` gives a mistake by the values it produces
+on the cell's own cases, and the formula stays in the hidden tests.
 """
 
 from typing import Callable, NamedTuple
@@ -16,6 +20,7 @@ __all__ = [
     "FORWARD_DIFFERENCE",
     "INTEGER_STEPS",
     "Mistake",
+    "on_cases",
     "SIGMOID_APPLIED_TWICE",
     "SIGMOID_GRAD_OF_INPUT",
     "SOFTMAX_GLOBAL_MAX",
@@ -30,6 +35,31 @@ __all__ = [
 class Mistake(NamedTuple):
     wrong: Callable  # same arguments as the exercise's function
     explanation: str
+
+
+def on_cases(cases, values):
+    """A known wrong answer given by its values on a visible test's cases.
+
+    cases: the argument tuples passed to ``check_function`` (a non-tuple is one
+    argument); values: {case number: what the mistake gives there}.
+    Returns a function of a case's arguments for ``mistakes=[(..., explanation)]``:
+    the value listed for that case, or None (no hint) for any other input.
+    """
+    cases = [case if isinstance(case, tuple) else (case,) for case in cases]
+
+    def wrong(*args):
+        for k, case in enumerate(cases):
+            if len(case) == len(args) and all(_same(a, c) for a, c in zip(args, case)):
+                return values.get(k)
+        return None
+
+    return wrong
+
+
+def _same(a, b):
+    if callable(a) or callable(b):
+        return a is b
+    return np.shape(a) == np.shape(b) and bool(np.all(np.asarray(a) == np.asarray(b)))
 
 
 def _difference_quotients(f, x, h, central):

@@ -2,7 +2,7 @@
 
     activations   elementwise functions on arrays and their derivatives (relu, sigmoid_grad, ...)
     layers        Linear and TensorMLP on course_lib.engine.Tensor
-    losses        mse, half_sse, cross_entropy on Tensors
+    losses        mse, half_sse, cross_entropy, binary_cross_entropy on Tensors
     scalar_mlp    MLP, Layer, Neuron: a small network of scalar Values, for demos
     optim         SGD (with optional momentum)
     batches       MiniBatches: seeded, shuffled mini-batches per epoch
@@ -25,7 +25,7 @@ from course_lib.nn.activations import (
     tanh_grad,
 )
 from course_lib.nn.layers import Linear, TensorMLP
-from course_lib.nn.losses import cross_entropy, half_sse, mse
+from course_lib.nn.losses import binary_cross_entropy, cross_entropy, half_sse, mse
 from course_lib.nn.scalar_mlp import MLP, Layer, Neuron
 from course_lib.nn.batches import MiniBatches
 from course_lib.nn.optim import SGD
@@ -38,6 +38,7 @@ __all__ = [
     "MLP",
     "Neuron",
     "TensorMLP",
+    "binary_cross_entropy",
     "cross_entropy",
     "half_sse",
     "mse",

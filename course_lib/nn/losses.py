@@ -4,9 +4,10 @@ output: a Tensor (what the network computed); target: an array or a Tensor
 of the same shape (or, for cross-entropy, class numbers), taken as a
 constant.  They differ in scale, which matters for the learning rate:
 
-    mse            mean of (t - o)^2 over outputs and batch      (Keras' "mse")
-    half_sse       sum of (t - o)^2 / 2 over everything          (the slides' E)
-    cross_entropy  mean over the batch of -sum t log softmax(z)  (Keras' from_logits=True)
+    mse                   mean of (t - o)^2 over outputs and batch      (Keras' "mse")
+    half_sse              sum of (t - o)^2 / 2 over everything          (the slides' E)
+    cross_entropy         mean over the batch of -sum t log softmax(z)  (Keras' from_logits=True)
+    binary_cross_entropy  mean of -(y log sigma(z) + (1 - y) log(1 - sigma(z)))  (from logits)
 """
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from course_lib.engine import Tensor, apply
 from course_lib.engine.ops import Op
 
-__all__ = ["cross_entropy", "half_sse", "mse"]
+__all__ = ["binary_cross_entropy", "cross_entropy", "half_sse", "mse"]
 
 
 def _target(target, output):
@@ -70,3 +71,21 @@ def cross_entropy(logits, target):
         t = np.eye(logits.shape[-1], dtype=logits.dtype)[t]  # class numbers -> one-hot rows
     t = _target(t, logits)
     return -(t * logits.log_softmax(axis=-1)).sum(axis=-1).mean()
+
+
+def binary_cross_entropy(logits, target):
+    """Binary cross-entropy from logits, averaged over every entry; stable for any logits.
+
+    logits: a Tensor of any shape, the scores z before the sigmoid.  target: an array
+    (or constant Tensor) of the same shape, each entry a probability y in [0, 1] (a class
+    label 0 or 1).  Returns -mean(y log sigma(z) + (1 - y) log(1 - sigma(z))), of shape ().
+
+    A sigmoid is a softmax over the two scores (0, z): sigma(z) = e^z / (e^0 + e^z) and
+    1 - sigma(z) = e^0 / (e^0 + e^z).  So this is ``cross_entropy`` on those pairs, through
+    the same stable log_softmax: no log of 0 and no overflow at z = +-1000, and the
+    gradient (sigma(z) - y) / n everywhere.
+    """
+    y = _target(target, logits).data.reshape(-1)
+    pairs = logits.reshape(-1, 1) @ np.array([[0.0, 1.0]], dtype=logits.dtype)  # (n, 2): (0, z)
+    weights = np.stack([1 - y, y], axis=1).astype(logits.dtype)  # (n, 2): (1 - y, y)
+    return -(weights * pairs.log_softmax(axis=-1)).sum(axis=-1).mean()

@@ -56,22 +56,31 @@ def plot_error_vs_h(h, errors, *, reference_slopes=(1, 2)):
     return fig
 
 
-def plot_path_on_contours(f, path, *, xlim=(-3, 3), ylim=(-3, 3), levels=21, title=None):
-    """Contour lines of f(x1, x2) with an optimisation path on top.
+def plot_path_on_contours(f, path, *, xlim=(-3, 3), ylim=(-3, 3), levels=21, title=None,
+                          ax=None):
+    """Contour lines of f(x1, x2) with one or several optimisation paths on top.
 
     f: callable taking an array (2,) -> number.
-    path: (T, 2) points visited, starting point first.
+    path: (T, 2) points visited, starting point first; or {label: (T, 2) path} to
+        compare several runs (learning rates, starts) on one plot.  A path that
+        leaves the window is cut off at its edge.
+    ax: draw into this axis (one panel of a larger figure) instead of a new figure.
     """
     xs = np.linspace(*xlim, 201)
     ys = np.linspace(*ylim, 201)
     X, Y = np.meshgrid(xs, ys)
-    Z = np.array([[f(np.array([a, b])) for a, b in zip(ra, rb)] for ra, rb in zip(X, Y)])
-    fig, ax = plt.subplots(figsize=(5, 4.5))
+    Z = _on_grid(f, X, Y)
+    fig, ax = plt.subplots(figsize=(5, 4.5)) if ax is None else (ax.figure, ax)
     cs = ax.contour(X, Y, Z, levels=levels, cmap="coolwarm")
     ax.clabel(cs, fontsize=7)
-    path = np.asarray(path)
-    ax.plot(path[:, 0], path[:, 1], "k.-", ms=5, label="gradient descent")
-    ax.plot(*path[0], "go", label="start")
+    paths = path if isinstance(path, dict) else {"gradient descent": path}
+    colors = ["k"] if len(paths) == 1 else plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, (label, points) in enumerate(paths.items()):
+        points = np.asarray(points)
+        ax.plot(points[:, 0], points[:, 1], ".-", color=colors[k % len(colors)], ms=5,
+                label=label)
+    starts = np.unique(np.array([np.asarray(p)[0] for p in paths.values()]), axis=0)
+    ax.plot(starts[:, 0], starts[:, 1], "go", label="start")
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_xlabel("$x_1$")
@@ -81,3 +90,15 @@ def plot_path_on_contours(f, path, *, xlim=(-3, 3), ylim=(-3, 3), levels=21, tit
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def _on_grid(f, X, Y):
+    """f at every point of the grid: in one call when f works on arrays elementwise
+    (x[0] ** 2 - x[1] ** 2 does), else point by point."""
+    try:
+        Z = np.asarray(f(np.stack([X, Y])), dtype=np.float64)
+        if Z.shape == X.shape:
+            return Z
+    except Exception:  # noqa: BLE001  a function of one point only
+        pass
+    return np.array([[f(np.array([a, b])) for a, b in zip(ra, rb)] for ra, rb in zip(X, Y)])
