@@ -1032,7 +1032,23 @@ def train_keras(model, X, T, lr, epochs, batch_size):
     history.history = {"loss": course.epoch_loss}
     return history
 ''', "is switched off while this exercise is graded"),
-    # exercise 4, run_jaxpr
+    # exercise 4, probabilities_loss
+    WrongAnswer("probs-softmax", "probabilities_loss", '''
+def probabilities_loss(z, t):
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return float(np.mean(-np.sum(t * np.log(p), axis=1)))
+''', "what from_logits=True computes"),
+    WrongAnswer("probs-keras", "probabilities_loss", '''
+def probabilities_loss(z, t):
+    return float(keras.losses.CategoricalCrossentropy()(t, z))
+''', "is switched off while this exercise is graded"),
+    WrongAnswer("probs-clipped-first", "probabilities_loss", '''
+def probabilities_loss(z, t):
+    p = np.clip(z, 1e-7, 1 - 1e-7)
+    p = p / p.sum(axis=1, keepdims=True)
+    return float(np.mean(-np.sum(t * np.log(p), axis=1)))
+''', "Keras divides first, then clips"),
+    # exercise 5, run_jaxpr
     WrongAnswer("jaxpr-eval-jaxpr", "run_jaxpr", '''
 def run_jaxpr(closed, *args):
     return jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)
@@ -1058,7 +1074,7 @@ def run_jaxpr(closed, *args):
         values.update(zip(eqn.outvars, out if eqn.primitive.multiple_results else [out]))
     return [read(v) for v in closed.jaxpr.outvars]
 ''', "on a hidden test"),
-    # exercise 5, sgd_step
+    # exercise 6, sgd_step
     WrongAnswer("step-not-jitted", "sgd_step", '''
 def sgd_step(model, loss, lr):
     def step(weights, x, t):
@@ -1116,6 +1132,15 @@ def train_keras(model, X, T, lr, epochs, batch_size):
     model.compile(optimizer=keras.optimizers.SGD(lr), loss=loss, metrics=[])
     history = model.fit(x=X, y=T, batch_size=batch_size, epochs=epochs, verbose=0, shuffle=False)
     return history
+'''),
+    RightAnswer("probs-row-by-row", "probabilities_loss", '''
+def probabilities_loss(z, t):
+    eps = keras.config.epsilon()
+    losses = []
+    for row, target in zip(z, t):
+        p = np.minimum(np.maximum(row / np.sum(row), eps), 1 - eps)
+        losses.append(-np.dot(target, np.log(p)))
+    return np.mean(losses)
 '''),
     RightAnswer("jaxpr-bind-params", "run_jaxpr", '''
 import jax.extend as jex
