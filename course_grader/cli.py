@@ -51,6 +51,8 @@ def autograde(args):
         except sandbox.SandboxUnavailable as err:
             print(f"course-grade: {err}", file=sys.stderr)
             return 2
+        if warning := sandbox.process_limit_warning():
+            print(f"WARNING: {warning}", file=sys.stderr)
     timeout = args.timeout or int(config.Execute.get("timeout", 30) or 30)
     try:
         spec = load_spec(coursedir, args.assignment, timeout)
@@ -122,6 +124,9 @@ def check(args):
         print(err)
         return 2
     print("bubblewrap works here: submissions will be graded in a sandbox.")
+    warning = sandbox.process_limit_warning()
+    print(f"Note: {warning}" if warning else
+          "Each kernel's processes and threads are limited too.")
     return 0
 
 

@@ -54,7 +54,10 @@ class NotebookRun:
         self.scratch = Path(scratch)
         self.timeout = timeout
         self.startup_timeout = startup_timeout
-        argv = (sandbox.kernel_argv(self.scratch, limits) if sandboxed
+        # one cgroup for every kernel of this run: restarts share its process limit
+        self.group = sandbox.process_group(secrets.token_hex(8), limits.processes) \
+            if sandboxed else None
+        argv = (sandbox.kernel_argv(self.scratch, limits, group=self.group) if sandboxed
                 else sandbox.unsandboxed_argv())
         kernels = self.scratch / ".kernels"
         sandbox.write_kernel_spec(kernels, argv)
@@ -192,5 +195,9 @@ def _error(ename, evalue, more=""):
 def run_notebook(nb, scratch, timeout, sandboxed=True):
     """Synchronous entry point: returns the NotebookRun (its logs and events)."""
     runner = NotebookRun(scratch, timeout, sandboxed)
-    asyncio.run(runner.run(nb))
+    try:
+        asyncio.run(runner.run(nb))
+    finally:
+        if runner.group:
+            sandbox.remove_process_group(runner.group)
     return runner

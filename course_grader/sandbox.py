@@ -15,6 +15,8 @@ does can reach them.  Inside the sandbox the kernel sees
                 namespaces
 
 and runs under prlimit limits on memory, processes, file size and CPU time.
+prlimit's process limit counts per user and does not hold for root (a TA in a
+container): where a pids cgroup can be made, its pids.max holds for everyone.
 The kernel talks to the grader over ipc (Unix) sockets in its scratch
 folder, since there is no network to carry tcp.
 """
@@ -26,7 +28,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Limits", "SandboxUnavailable", "check_sandbox", "kernel_argv", "write_kernel_spec"]
+__all__ = ["Limits", "SandboxUnavailable", "check_sandbox", "kernel_argv", "process_group",
+           "remove_process_group", "write_kernel_spec"]
 
 KERNEL_NAME = "course-grader-sandbox"
 HOME = "/home/student"
@@ -73,16 +76,79 @@ def package_dirs():
     return [str(Path(course_lib.__file__).resolve().parent), str(here)]
 
 
-def kernel_argv(scratch, limits=Limits(), python=sys.executable):
+# Where a pids cgroup can be made: cgroup v1's pids hierarchy, or v2 with pids enabled.
+PIDS_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
+
+
+def process_group(name, limit):
+    """A new pids cgroup that allows ``limit`` processes and threads: its folder.
+
+    None where no such cgroup can be made here (no permission, no pids controller);
+    then only prlimit's per-user limit applies, which root does not obey.
+    """
+    for top in PIDS_ROOTS:
+        try:
+            if os.path.isfile(os.path.join(top, "cgroup.controllers")):  # v2
+                if "pids" not in Path(top, "cgroup.subtree_control").read_text().split():
+                    continue
+            elif not (top.endswith("/pids") and os.path.isfile(os.path.join(top, "tasks"))):
+                continue
+            folder = Path(top, f"course-grade-{name}")
+            folder.mkdir()
+        except OSError:
+            continue
+        try:
+            (folder / "pids.max").write_text(str(limit))
+            return str(folder)
+        except OSError:
+            remove_process_group(str(folder))
+    return None
+
+
+def remove_process_group(folder, tries=20):
+    """Remove a cgroup made by process_group once its processes are gone."""
+    import time
+
+    for _ in range(tries):
+        try:
+            os.rmdir(folder)
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:  # still busy: a killed kernel takes a moment to be reaped
+            time.sleep(0.05)
+    return False
+
+
+def process_limit_warning():
+    """None when each kernel's processes are limited here, else what the TA should know."""
+    group = process_group(f"check-{os.getpid()}", 8)
+    if group:
+        remove_process_group(group)
+        return None
+    if os.geteuid() != 0:
+        return None  # prlimit's per-user limit holds
+    return ("running as root and no pids cgroup can be made here, so the limit on a "
+            "kernel's processes does not hold (root ignores prlimit --nproc); the limits on "
+            "memory, CPU time and file size do. Run course-grade as an ordinary user to "
+            "have it.")
+
+
+def kernel_argv(scratch, limits=Limits(), python=sys.executable, group=None):
     """The kernel's command line: bwrap, then prlimit, then the guarded ipykernel.
 
     scratch: the student's scratch folder (absolute), the only writable host path.
+    group: a cgroup folder from process_group; the kernel joins it before bwrap starts.
     ``{connection_file}`` is left for jupyter_client to fill in; it lies in scratch.
     """
     scratch = str(Path(scratch).resolve())
-    argv = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", "1000", "--gid", "1000",
+    join = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', group] if group else []
+    argv = join + ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", "1000", "--gid", "1000",
             "--cap-drop", "ALL", "--die-with-parent",
             "--proc", "/proc", "--dev", "/dev",
+            # the empty /tmp and home first: bwrap mounts in order, so a course (its
+            # venv, a scratch folder) that lives under /tmp is bound on top of them
+            "--tmpfs", "/tmp", "--tmpfs", HOME,
             "--ro-bind", "/usr", "/usr"]
     for link in ("bin", "lib", "lib64", "sbin"):
         target = f"/{link}"
@@ -95,7 +161,7 @@ def kernel_argv(scratch, limits=Limits(), python=sys.executable):
     argv += ["--ro-bind-try", "/var/cache/fontconfig", "/var/cache/fontconfig"]
     for root in _python_roots() + package_dirs():
         argv += ["--ro-bind", root, root]
-    argv += ["--tmpfs", "/tmp", "--tmpfs", HOME, "--bind", scratch, scratch, "--chdir", scratch,
+    argv += ["--bind", scratch, scratch, "--chdir", scratch,
              "--setenv", "HOME", HOME, "--setenv", "USER", "student",
              "--setenv", "MPLCONFIGDIR", f"{scratch}/.matplotlib",
              "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
@@ -144,4 +210,15 @@ def check_sandbox():
     result = subprocess.run(probe, capture_output=True, text=True)
     if result.returncode != 0:
         why = f"bwrap could not create one ({result.stderr.strip() or result.returncode})"
+        raise SandboxUnavailable(HOW_TO_GET_ONE.format(why=why))
+    # the real sandbox, with the kernel's Python and the course's packages in it
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        argv = kernel_argv(scratch)
+        argv = argv[:argv.index(sys.executable, argv.index("--"))] + [
+            sys.executable, "-c", "import course_lib"]
+        result = subprocess.run(argv, capture_output=True, text=True)
+    if result.returncode != 0:
+        why = f"the kernel's Python does not start in it ({result.stderr.strip()[-300:]})"
         raise SandboxUnavailable(HOW_TO_GET_ONE.format(why=why))

@@ -99,6 +99,31 @@ def load_config(root, **overrides):
     return config
 
 
+def _generate(api, assignment):
+    result = api.generate_assignment(assignment)
+    assert result["success"], result["error"]
+
+
+_GENERATED = {}
+
+
+def _generated(assignment):
+    """A folder with solutions/, notebooks/ and gradebook.db of one generate_assignment
+    of this course's assignment, made once per test process: each generation costs
+    seconds (nbgrader starts `alembic` for every new gradebook), and its result only
+    depends on solutions/, which no test changes."""
+    if assignment not in _GENERATED:
+        import atexit
+        import tempfile
+
+        root = Path(tempfile.mkdtemp(prefix=f"generated-{assignment}-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        shutil.copytree(ROOT / "solutions" / assignment, root / "solutions" / assignment)
+        _generate(NbGraderAPI(config=load_config(root)), assignment)
+        _GENERATED[assignment] = root
+    return _GENERATED[assignment]
+
+
 class TempCourse:
     """One assignment of this course, released and graded in a temp folder.
 
@@ -108,11 +133,13 @@ class TempCourse:
     def __init__(self, root, assignment, source=None, **config_overrides):
         self.root = Path(root)
         self.assignment = assignment
-        shutil.copytree(source or ROOT / "solutions" / assignment,
-                        self.root / "solutions" / assignment)
+        if source is None:  # this course's assignment: a copy of its one generation
+            shutil.copytree(_generated(assignment), self.root, dirs_exist_ok=True)
+        else:
+            shutil.copytree(source, self.root / "solutions" / assignment)
         self.api = NbGraderAPI(config=load_config(self.root, **config_overrides))
-        result = self.api.generate_assignment(assignment)
-        assert result["success"], result["error"]
+        if source is not None:
+            _generate(self.api, assignment)
 
     def path(self, step, student=None):
         parts = [step] + ([student] if student else []) + [self.assignment]

@@ -139,6 +139,7 @@ def whole_class(course, paths):
     add("stderr-print", in_function(solved, ex, fn,
         "import sys\nprint('debug', file=sys.stderr)"), notes=("stderr",))
     add("sandbox-probe", prepend(solved, ex, probe_code(paths)))
+    add("fork-bomb", prepend(solved, ex, FORK_BOMB))
 
     # --- attacks: blank work that would earn points -------------------------------
     hold = dict(status="held")
@@ -202,6 +203,25 @@ ON_HIDDEN = "if float(abs(x[0])) not in (1.0, 0.5):\n"
 
 FAKE_MODULE = ("import types\nfake = types.ModuleType('course_lib.check')\n"
                "fake.__getattr__ = lambda name: (lambda *a, **k: None)\n")
+
+
+# Forks until refused (at most 1000), then lets the children go and says how many it got.
+FORK_BOMB = """import os
+_r, _w = os.pipe()
+_forks = 0
+try:
+    for _ in range(1000):
+        if os.fork() == 0:
+            os.close(_w)
+            os.read(_r, 1)
+            os._exit(0)
+        _forks += 1
+except OSError:
+    pass
+os.close(_w)
+for _ in range(_forks):
+    os.wait()
+print('forks:', _forks)"""
 
 
 def probe_code(paths):

@@ -74,7 +74,7 @@ def grades(root):
 class GradedClass:
     """A course in a temp folder, its class submitted and graded by course-grade."""
 
-    def __init__(self, root, assignment, build, report=True):
+    def __init__(self, root, assignment, build, report=True, jobs=2):
         self.root = Path(root)
         self.course = TempCourse(self.root, assignment)
         self.assignment = assignment
@@ -90,7 +90,7 @@ class GradedClass:
                           self.root / "notebooks", self.root / "nbgrader_config.py",
                           self.root / "submitted"]
         self.before = tree_hash(*self.protected), assignment_definition(self.course)
-        self.out = course_grade(self.root, "autograde", assignment, "--jobs", "2",
+        self.out = course_grade(self.root, "autograde", assignment, "--jobs", str(jobs),
                                 "--timeout", str(TIMEOUT), "--quiet")
         if report:
             course_grade(self.root, "feedback", assignment)  # graded students
@@ -190,6 +190,19 @@ def test_the_sandbox_blocks_files_and_network(graded):
     shown = "".join(o.get("text", "") for o in cell.outputs)
     assert "blocked gradebook" in shown and "blocked network" in shown, shown
     assert "OPEN" not in shown, shown
+
+
+def test_the_sandbox_limits_processes(graded):
+    from course_grader.sandbox import Limits, process_limit_warning
+
+    if warning := process_limit_warning():  # root, and no cgroup to be had here
+        pytest.skip(warning)
+    ex = first_exercise(graded.course.release())[0]
+    cell = next(c for c in graded.autograded("fork-bomb").cells
+                if nbgrader_meta(c).get("grade_id") == ex)
+    shown = "".join(o.get("text", "") for o in cell.outputs)
+    forks = int(shown.split("forks:")[1].split()[0])
+    assert 0 < forks < Limits().processes, shown
 
 
 def test_no_feedback_shows_a_hidden_test_or_a_solution(graded):
@@ -305,8 +318,9 @@ def test_one_job_and_a_dask_cluster_give_the_same_grades(graded, tmp_path):
 @pytest.fixture(scope="class")
 def small(request, tmp_path_factory):
     assignment = request.cls.assignment
+    # three students: one job, no worker processes to start (the class above has two)
     return GradedClass(tmp_path_factory.mktemp(assignment), assignment,
-                       lambda c: honest(c.course), report=False)
+                       lambda c: honest(c.course), report=False, jobs=1)
 
 
 class HonestClass:

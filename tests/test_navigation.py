@@ -134,7 +134,7 @@ def test_every_solution_notebook_has_its_standard_cells():
 
 
 def test_the_progress_cell_passes_nbval_and_autograde(processed, tmp_path):
-    assignment = ASSIGNMENTS[-1]
+    assignment = "03_chain_rule"  # the quickest of the course to run three times
     path = next(p for p in processed[1] if p.stem == assignment)
     nb = nbformat.read(path, as_version=4)
     # as `make outputs` does, then strict nbval as `make test` does
