@@ -23,6 +23,9 @@ What each setting prevents:
 - ``JAX_PLATFORMS=cpu``: on a machine with a GPU, JAX would print a line on
   stderr (no CUDA build installed) or compute there (other rounding).
 - ``keras.config.set_floatx``: Keras' own default dtype (float32).
+- ``keras.utils.set_random_seed(0)``: Keras draws initial weights and shuffles
+  from a generator seeded anew in every process; seeded, a notebook is the
+  same on every run.
 - ``_keep_float64``: keras 3.15.1 computes some float64 operations in float32
   on JAX (see there).
 - ``_compilation_cache``: JAX compiles every new operation and every jitted
@@ -90,6 +93,7 @@ def setup_keras(floatx=None):
     _compilation_cache(jax)
     keras.config.set_floatx(floatx or "float64")
     keras.config.set_epsilon(1e-7)  # Keras' default, whatever a keras.json says
+    keras.utils.set_random_seed(0)
     _keep_float64()
     _state["configured"] = True
     return keras
