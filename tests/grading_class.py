@@ -162,6 +162,11 @@ def whole_class(course, paths):
         "lambda *a, **k: None)"), flags=("changed",), **hold)
     add("settrace", prepend(blank, ex, "import sys\nsys.settrace(lambda *a: None)"),
         flags=("tracing",), **hold)
+    # an import hook of the student's (libraries may add their own: jax's absl does)
+    add("import-hook", prepend(blank, ex, "import sys, importlib.abc\n"
+        "class _Finder(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n        return None\n"
+        "sys.meta_path.insert(0, _Finder())"), flags=("changed",), **hold)
     add("sys-modules", prepend(blank, ex, FAKE_MODULE + "import sys\n"
         "sys.modules['course_lib.check'] = fake"), flags=("changed",), **hold)
     add("code-swap", prepend(blank, ex, "import course_lib.check as _c\n"

@@ -111,3 +111,31 @@ def test_plain_keras_on_jax_truncates_float64_and_computes_it_in_float32(tmp_pat
     assert after == ""
     assert (tmp_path / "keras_home" / "keras.json").is_file()
     assert not (tmp_path / "home" / ".keras").exists()
+
+
+# -- the compilation cache ---------------------------------------------------------------
+
+def test_compiled_code_is_kept_on_disk_only_where_it_can_be_written(tmp_path):
+    """setup_keras keeps XLA's compiled code in JAX_CACHE (the next kernel loads it instead of
+    compiling again); where the folder cannot be made or written (course-grade's read-only
+    environment), there is no cache and nothing reaches stderr."""
+    env = clean_environ(tmp_path / "home")
+    code = """
+        from pathlib import Path
+        import course_lib.frameworks.keras_env as keras_env
+        keras_env.JAX_CACHE = Path({folder!r})
+        keras = keras_env.setup_keras()
+        import jax
+        import jax.numpy as jnp
+        print(jax.config.jax_compilation_cache_dir)
+        jax.jit(lambda x: x * 3.0)(jnp.ones(3)).block_until_ready()
+        """
+    cache = tmp_path / "cache"
+    out = run_python(code.format(folder=str(cache)), env, tmp_path)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    assert out.stdout.strip() == str(cache)
+    assert list(cache.glob("jit_*-cache"))  # written, for the next process
+    unwritable = "/proc/no-cache-here"  # cannot be created, even by root
+    out = run_python(code.format(folder=unwritable), env, tmp_path)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    assert out.stdout.strip() == "None"

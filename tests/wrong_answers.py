@@ -1461,3 +1461,246 @@ def bce_from_logits(z, y):
     return float(np.mean(np.logaddexp(0.0, z) - y * z))
 '''),
 ]
+
+
+# -- 07_keras_comparison: Keras must do the work, with the course's settings ----------------
+WRONG["07_keras_comparison"] = [
+    # exercise 1, keras_mlp
+    WrongAnswer("mlp-activation-on-every-layer", "keras_mlp", '''
+def keras_mlp(sizes, activation=None):
+    layers = [keras.Input((sizes[0],))]
+    layers += [keras.layers.Dense(units, activation=activation) for units in sizes[1:]]
+    return keras.Sequential(layers)
+''', "the last layer applies the activation too"),
+    WrongAnswer("mlp-course-lib", "keras_mlp", '''
+from course_lib.frameworks import dense_network
+
+
+def keras_mlp(sizes, activation=None):
+    return dense_network(sizes, activation=activation)
+''', "course_lib's dense_network is switched off"),
+    WrongAnswer("mlp-without-input", "keras_mlp", '''
+def keras_mlp(sizes, activation=None):
+    layers = [keras.layers.Dense(units, activation=activation) for units in sizes[1:-1]]
+    return keras.Sequential(layers + [keras.layers.Dense(sizes[-1])])
+''', "has no weights yet"),
+    # exercise 2, keras_gradients
+    WrongAnswer("grads-course-lib", "keras_gradients", '''
+from course_lib.frameworks import loss_and_gradients
+
+
+def keras_gradients(model, loss, x, t):
+    value, _, grads = loss_and_gradients(model, loss, x, t)
+    return value, grads
+''', "course_lib's loss_and_gradients is switched off"),
+    # right on the IBM example (one linear layer and mse), nowhere else
+    WrongAnswer("grads-one-layer-formula", "keras_gradients", '''
+def keras_gradients(model, loss, x, t):
+    o = np.asarray(model(x))
+    g = 2 * (o - t) / o.size
+    return float(loss(t, o)), [x.T @ g, g.sum(axis=0)]
+''', "on a hidden test", ("Traceback",)),
+    WrongAnswer("grads-finite-differences", "keras_gradients", '''
+def keras_gradients(model, loss, x, t):
+    weights = [np.array(v.value) for v in model.trainable_variables]
+
+    def value(ws):
+        return float(loss(t, model.stateless_call(ws, [], x)[0]))
+
+    grads, h = [], 1e-5
+    for k, w in enumerate(weights):
+        g = np.zeros_like(w)
+        for i in np.ndindex(w.shape):
+            up, down = [v.copy() for v in weights], [v.copy() for v in weights]
+            up[k][i] += h
+            down[k][i] -= h
+            g[i] = (value(up) - value(down)) / (2 * h)
+        grads.append(g)
+    return value(weights), grads
+''', "close but not exact"),
+    # exercise 3, train_keras: each default that differs from the course's settings
+    WrongAnswer("keras-default-learning-rate", "train_keras", '''
+def train_keras(model, X, T, lr, epochs, batch_size):
+    model.compile(optimizer=keras.optimizers.SGD(),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    return model.fit(X, T, batch_size=batch_size, epochs=epochs, shuffle=False, verbose=0)
+''', "0.01 is its default"),
+    WrongAnswer("keras-logits-as-probabilities", "train_keras", '''
+def train_keras(model, X, T, lr, epochs, batch_size):
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr),
+                  loss="categorical_crossentropy")
+    return model.fit(X, T, batch_size=batch_size, epochs=epochs, shuffle=False, verbose=0)
+''', "from_logits=True", ("learning rate",)),
+    WrongAnswer("keras-shuffled", "train_keras", '''
+def train_keras(model, X, T, lr, epochs, batch_size):
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    return model.fit(X, T, batch_size=batch_size, epochs=epochs, verbose=0)
+''', "did fit shuffle?", ("from_logits=True",)),
+    # the numbers copied from the course's engine into the Keras model
+    WrongAnswer("keras-copies-the-course", "train_keras", '''
+from course_lib.frameworks import from_keras, load_weights
+from course_lib.nn import SGD, MiniBatches, TensorMLP, cross_entropy, fit
+
+
+def train_keras(model, X, T, lr, epochs, batch_size):
+    net = load_weights(TensorMLP([2, 16, 3]), from_keras(model))
+    course = fit(net, cross_entropy, SGD(net.parameters(), lr=lr),
+                 MiniBatches(X, T, batch_size, shuffle=False), epochs=epochs)
+    model.set_weights([w for layer in net.layers for w in (layer.W.data, layer.b.data)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
+    history = keras.callbacks.History()
+    history.history = {"loss": course.epoch_loss}
+    return history
+''', "is switched off while this exercise is graded"),
+    # exercise 4, probabilities_loss
+    WrongAnswer("probs-softmax", "probabilities_loss", '''
+def probabilities_loss(z, t):
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return float(np.mean(-np.sum(t * np.log(p), axis=1)))
+''', "what from_logits=True computes"),
+    WrongAnswer("probs-keras", "probabilities_loss", '''
+def probabilities_loss(z, t):
+    return float(keras.losses.CategoricalCrossentropy()(t, z))
+''', "is switched off while this exercise is graded"),
+    WrongAnswer("probs-clipped-first", "probabilities_loss", '''
+def probabilities_loss(z, t):
+    p = np.clip(z, 1e-7, 1 - 1e-7)
+    p = p / p.sum(axis=1, keepdims=True)
+    return float(np.mean(-np.sum(t * np.log(p), axis=1)))
+''', "Keras divides first, then clips"),
+    # exercise 5, run_jaxpr
+    WrongAnswer("jaxpr-eval-jaxpr", "run_jaxpr", '''
+def run_jaxpr(closed, *args):
+    return jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)
+''', "eval_jaxpr is switched off"),
+    WrongAnswer("jaxpr-without-literals", "run_jaxpr", '''
+def run_jaxpr(closed, *args):
+    values = dict(zip(closed.jaxpr.constvars, closed.consts))
+    values.update(zip(closed.jaxpr.invars, args))
+    for eqn in closed.jaxpr.eqns:
+        out = eqn.primitive.bind(*[values[v] for v in eqn.invars], **eqn.params)
+        values.update(zip(eqn.outvars, out if eqn.primitive.multiple_results else [out]))
+    return [values[v] for v in closed.jaxpr.outvars]
+''', "raised"),
+    WrongAnswer("jaxpr-without-consts", "run_jaxpr", '''
+from jax.extend.core import Literal
+
+
+def run_jaxpr(closed, *args):
+    values = dict(zip(closed.jaxpr.invars, args))
+    read = lambda v: v.val if isinstance(v, Literal) else values[v]
+    for eqn in closed.jaxpr.eqns:
+        out = eqn.primitive.bind(*map(read, eqn.invars), **eqn.params)
+        values.update(zip(eqn.outvars, out if eqn.primitive.multiple_results else [out]))
+    return [read(v) for v in closed.jaxpr.outvars]
+''', "on a hidden test"),
+    # exercise 6, sgd_step
+    WrongAnswer("step-not-jitted", "sgd_step", '''
+def sgd_step(model, loss, lr):
+    def step(weights, x, t):
+        def loss_of(weights):
+            return loss(t, model.stateless_call(weights, [], x)[0])
+        value, grads = jax.value_and_grad(loss_of)(weights)
+        return [w - lr * g for w, g in zip(weights, grads)], value
+    return step
+''', "the step is not compiled"),
+    WrongAnswer("step-loss-after-the-update", "sgd_step", '''
+def sgd_step(model, loss, lr):
+    def loss_of(weights, x, t):
+        return loss(t, model.stateless_call(weights, [], x)[0])
+
+    @jax.jit
+    def step(weights, x, t):
+        grads = jax.grad(loss_of)(weights, x, t)
+        new = [w - lr * g for w, g in zip(weights, grads)]
+        return new, loss_of(new, x, t)
+    return step
+''', "one step late"),
+    WrongAnswer("step-ascends", "sgd_step", '''
+def sgd_step(model, loss, lr):
+    def loss_of(weights, x, t):
+        return loss(t, model.stateless_call(weights, [], x)[0])
+
+    @jax.jit
+    def step(weights, x, t):
+        value, grads = jax.value_and_grad(loss_of)(weights, x, t)
+        return [w + lr * g for w, g in zip(weights, grads)], value
+    return step
+''', "is not right"),
+]
+
+RIGHT["07_keras_comparison"] = [
+    RightAnswer("mlp-added-layer-by-layer", "keras_mlp", '''
+def keras_mlp(sizes, activation=None):
+    model = keras.Sequential()
+    model.add(keras.Input(shape=(sizes[0],)))
+    for units in sizes[1:-1]:
+        model.add(keras.layers.Dense(units, activation=activation))
+    model.add(keras.layers.Dense(sizes[-1], activation="linear"))
+    return model
+'''),
+    RightAnswer("grads-grad-then-loss", "keras_gradients", '''
+def keras_gradients(model, loss, x, t):
+    weights = [v.value for v in model.trainable_variables]
+    outputs = lambda ws: model.stateless_call(ws, [], x)[0]
+    grads = jax.grad(lambda ws: loss(t, outputs(ws)))(weights)
+    return np.asarray(loss(t, outputs(weights))), tuple(grads)
+'''),
+    RightAnswer("keras-keyword-arguments", "train_keras", '''
+def train_keras(model, X, T, lr, epochs, batch_size):
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True, reduction="sum_over_batch_size")
+    model.compile(optimizer=keras.optimizers.SGD(lr), loss=loss, metrics=[])
+    history = model.fit(x=X, y=T, batch_size=batch_size, epochs=epochs, verbose=0, shuffle=False)
+    return history
+'''),
+    RightAnswer("probs-row-by-row", "probabilities_loss", '''
+def probabilities_loss(z, t):
+    eps = keras.config.epsilon()
+    losses = []
+    for row, target in zip(z, t):
+        p = np.minimum(np.maximum(row / np.sum(row), eps), 1 - eps)
+        losses.append(-np.dot(target, np.log(p)))
+    return np.mean(losses)
+'''),
+    RightAnswer("jaxpr-bind-params", "run_jaxpr", '''
+import jax.extend as jex
+
+
+def run_jaxpr(closed, *args):
+    env = {}
+
+    def read(v):
+        return v.val if isinstance(v, jex.core.Literal) else env[v]
+
+    for var, value in [*zip(closed.jaxpr.constvars, closed.consts),
+                       *zip(closed.jaxpr.invars, args)]:
+        env[var] = value
+    for eqn in closed.jaxpr.eqns:
+        params = eqn.primitive.get_bind_params(eqn.params)  # as jax.core.eval_jaxpr does
+        out = eqn.primitive.bind(*[read(v) for v in eqn.invars], **params)
+        if not eqn.primitive.multiple_results:
+            out = (out,)
+        for var, value in zip(eqn.outvars, out):
+            env[var] = value
+    return tuple(read(v) for v in closed.jaxpr.outvars)
+'''),
+    RightAnswer("step-tree-map-has-aux", "sgd_step", '''
+from functools import partial
+
+
+def sgd_step(model, loss, lr):
+    fixed = [v.value for v in model.non_trainable_variables]
+
+    def loss_and_outputs(weights, x, t):
+        outputs, _ = model.stateless_call(weights, fixed, x)
+        return loss(t, outputs), outputs
+
+    @partial(jax.jit)
+    def step(weights, x, t):
+        (value, _), grads = jax.value_and_grad(loss_and_outputs, has_aux=True)(weights, x, t)
+        return jax.tree_util.tree_map(lambda w, g: w - lr * g, weights, grads), value
+
+    return step
+'''),
+]

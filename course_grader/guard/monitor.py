@@ -85,7 +85,7 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
                _callable=callable, _frozenset=frozenset, _object=object, _sys=sys,
                _PermissionError=PermissionError, _BaseException=BaseException,
                _FunctionType=type(lambda: 0), _str_startswith=str.startswith,
-               _str_endswith=str.endswith, all=all,
+               _str_endswith=str.endswith, all=all, any=any,
                _clock=__import__("time").perf_counter):
     MISSING = _object()
     state = {"armed": False, "busy": 0, "seq": 0, "checks": 0, "seconds": 0.0, "last": -1e9}
@@ -95,6 +95,7 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
     reported = set()
     shell_refs = []     # (label, instance dict, reference items, keys at arm time)
     growing = []        # (label, list, reference items): libraries may append, students not
+    hooks = []          # (label, list, reference items): the same, inserted anywhere
 
     def record(kind, detail):
         line = _sign(key, state["seq"], kind, _repr(_str(detail))[1:-1])
@@ -196,8 +197,10 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
         for attr in ("stdout", "stderr", "modules",
                      "meta_path", "path_hooks", "breakpointhook", "unraisablehook"):
             objects.append((f"sys.{attr}", _sys, attr, _getattr(_sys, attr)))
-        refs.append(("sys.meta_path", _sys.meta_path, _list(enumerate(_sys.meta_path))))
-        refs.append(("sys.path_hooks", _sys.path_hooks, _list(enumerate(_sys.path_hooks))))
+        # import hooks: a library may add its own when imported (jax's absl inserts a
+        # finder into sys.meta_path), a student may not; none may go or be replaced
+        hooks.append(("sys.meta_path", _sys.meta_path, _list(_sys.meta_path)))
+        hooks.append(("sys.path_hooks", _sys.path_hooks, _list(_sys.path_hooks)))
         ipython = modules.get("IPython")
         shell = ipython.get_ipython() if ipython is not None else None
         if shell is not None:
@@ -270,6 +273,13 @@ def _make_hook(key, log_fd, trusted, check_dir, *,
             for extra in live[_len(items):]:
                 if student_made(extra):
                     finding("changed", f"{label}: {_getattr(extra, '__qualname__', '?')} added")
+        for label, live, items in hooks:
+            for v in items:
+                if not any(x is v for x in live):
+                    finding("changed", f"{label}: {_getattr(v, '__qualname__', '?')} removed")
+            for x in live:  # a finder is judged by its find_spec, a path hook by its code
+                if not any(x is v for v in items) and student_made(_getattr(x, "find_spec", x)):
+                    finding("changed", f"{label}: {_getattr(_type(x), '__qualname__', '?')} added")
         for label, inst, items, keys in shell_refs:
             for k, v in items:
                 if inst.get(k, MISSING) is not v:

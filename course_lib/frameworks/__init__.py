@@ -10,7 +10,7 @@
 Importing this package loads neither keras nor jax: they load when called.
 """
 
-from course_lib.frameworks.keras_env import KERAS_HOME, KerasSetupError, setup_keras
+from course_lib.frameworks.keras_env import JAX_CACHE, KERAS_HOME, KerasSetupError, setup_keras
 from course_lib.frameworks.keras_nets import (
     IBM_INPUT,
     IBM_TARGET,
@@ -29,6 +29,7 @@ from course_lib.frameworks.keras_nets import (
 __all__ = [
     "IBM_INPUT",
     "IBM_TARGET",
+    "JAX_CACHE",
     "KERAS_HOME",
     "KerasSetupError",
     "dense_network",
